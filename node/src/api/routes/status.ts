@@ -1,0 +1,36 @@
+import type { StatusResponse } from '@wissensnetz/protocol'
+import type { WissensnetzNode } from '../../node.ts'
+import type { ApiRouter } from '../app.ts'
+import { nodeVersion } from '../../version.ts'
+
+export function statusRoutes(router: ApiRouter, node: WissensnetzNode): void {
+  router.get('/api/health', (ctx) => {
+    ctx.body = { ok: true }
+  })
+  router.get('/api/status', (ctx) => {
+    ctx.body = buildStatus(node)
+  })
+}
+
+export function buildStatus(node: WissensnetzNode): StatusResponse {
+  const semantic = node.embedder !== null
+  const running = node.scheduler.running()
+  return {
+    node: { name: node.config.node.name, version: nodeVersion() },
+    access: {
+      mode: 'loopback-only',
+      note: 'Ohne Anmeldung: nur Anfragen vom eigenen Rechner werden beantwortet; sie sehen alle Dokumente.',
+    },
+    documents: node.documents.counts(),
+    sources: node.sources.list().length,
+    search: {
+      lexical: true,
+      semantic,
+      embeddingModel: node.embedder?.modelId ?? null,
+      note: semantic
+        ? 'Hybride Suche: Stichwörter (BM25, deutsche Analyse) und Bedeutung (Embeddings).'
+        : 'Kein Embedding-Modell geladen: die Suche ist rein lexikalisch (Stichwörter mit deutscher Analyse).',
+    },
+    ingest: { running: running === null ? [] : [String(running)] },
+  }
+}

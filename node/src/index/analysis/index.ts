@@ -1,0 +1,8 @@
+export { analyzeForIndex, analyzeQuery, GermanAnalyzer, germanAnalyzer, JOINER, type TextAnalyzer } from './analyzer.ts'
+export { splitCompound } from './compound.ts'
+export { LexiconMissingError } from './errors.ts'
+export { highlightRanges, makeSnippet, type Range, type Snippet } from './highlight.ts'
+export { germanLexicon, type Lexicon, lexiconFromWords } from './lexicon.ts'
+export { foldGerman, normalizeWord } from './normalize.ts'
+export { STOPWORDS } from './stopwords.ts'
+export { forEachToken, tokenize } from './tokenize.ts'

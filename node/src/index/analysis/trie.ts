@@ -1,0 +1,94 @@
+/**
+ * A compact trie over words of the letters a–z, stored in typed arrays (first child / next sibling), so that a
+ * compound splitter can find every dictionary word starting at a position in one walk, without slicing and
+ * hashing substrings. ~350,000 nodes for the German word list take about 4 MB.
+ */
+const INITIAL_NODES = 1 << 16
+const NO_NODE = -1
+const ALPHABET_START = 0x61 // 'a'
+const ALPHABET_SIZE = 26
+
+export class WordTrie {
+  #firstChild = new Int32Array(INITIAL_NODES).fill(NO_NODE)
+  #nextSibling = new Int32Array(INITIAL_NODES).fill(NO_NODE)
+  #letter = new Uint8Array(INITIAL_NODES)
+  #terminal = new Uint8Array(INITIAL_NODES)
+  #nodes = 1 // node 0 is the root
+  #words = 0
+
+  get size(): number {
+    return this.#words
+  }
+
+  /** Adds a word of a–z; returns false (and adds nothing) for any other character. */
+  add(word: string): boolean {
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i) - ALPHABET_START
+      if (c < 0 || c >= ALPHABET_SIZE) return false
+    }
+    let node = 0
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i) - ALPHABET_START
+      let child = this.#child(node, c)
+      if (child === NO_NODE) {
+        child = this.#newNode(c)
+        this.#nextSibling[child] = this.#firstChild[node] as number
+        this.#firstChild[node] = child
+      }
+      node = child
+    }
+    if (this.#terminal[node] === 0) this.#words++
+    this.#terminal[node] = 1
+    return true
+  }
+
+  has(word: string): boolean {
+    let node = 0
+    for (let i = 0; i < word.length && node !== NO_NODE; i++) node = this.#child(node, word.charCodeAt(i) - ALPHABET_START)
+    return node !== NO_NODE && this.#terminal[node] === 1
+  }
+
+  /**
+   * Writes into `ends` every end index j > start such that word[start, j) is a word of at least `minLength`
+   * letters, ascending; returns how many. `ends` must hold word.length entries.
+   */
+  wordEndsAt(word: string, start: number, minLength: number, ends: Int32Array): number {
+    let count = 0
+    let node = 0
+    for (let j = start; j < word.length; j++) {
+      node = this.#child(node, word.charCodeAt(j) - ALPHABET_START)
+      if (node === NO_NODE) break
+      if (this.#terminal[node] === 1 && j + 1 - start >= minLength) ends[count++] = j + 1
+    }
+    return count
+  }
+
+  #child(node: number, letter: number): number {
+    let child = this.#firstChild[node] as number
+    while (child !== NO_NODE && this.#letter[child] !== letter) child = this.#nextSibling[child] as number
+    return child
+  }
+
+  #newNode(letter: number): number {
+    if (this.#nodes === this.#letter.length) this.#grow()
+    const node = this.#nodes++
+    this.#letter[node] = letter
+    return node
+  }
+
+  #grow(): void {
+    const size = this.#letter.length * 2
+    const firstChild = new Int32Array(size).fill(NO_NODE)
+    firstChild.set(this.#firstChild)
+    const nextSibling = new Int32Array(size).fill(NO_NODE)
+    nextSibling.set(this.#nextSibling)
+    const letter = new Uint8Array(size)
+    letter.set(this.#letter)
+    const terminal = new Uint8Array(size)
+    terminal.set(this.#terminal)
+    this.#firstChild = firstChild
+    this.#nextSibling = nextSibling
+    this.#letter = letter
+    this.#terminal = terminal
+  }
+}

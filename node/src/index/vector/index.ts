@@ -1,0 +1,6 @@
+export { VectorBuildError } from './builder.ts'
+export { DEFAULT_EF_SEARCH, HNSW_EF_CONSTRUCTION, HNSW_M } from './constants.ts'
+export type { VectorItem } from './rows.ts'
+export { decodeVector, encodeVector } from './rows.ts'
+export type { VectorHit, VectorIndexInit, VectorIndexState, VectorIndexStatus } from './vector-index.ts'
+export { modelSlug, VectorIndex, VectorIndexSaveError } from './vector-index.ts'

@@ -1,0 +1,152 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { addSource } from './add-source.ts'
+import type { WissensnetzNode } from '../node.ts'
+import { LOCAL_OPERATOR } from '../store/access.ts'
+import { openTestNode, tempDir, writeFiles } from '../test/helpers.ts'
+
+const SATZUNG = `Satzung über die Erhebung von Gebühren
+
+§ 1 Geltungsbereich
+Diese Satzung gilt für das Baugenehmigungsverfahren der Verbandsgemeinde.
+
+§ 2 Gebührenhöhe
+Die Gebühr für eine Baugenehmigung beträgt mindestens 50 Euro.`
+
+async function titles(node: WissensnetzNode, query: string, who = LOCAL_OPERATOR): Promise<string[]> {
+  const result = await node.search.search(who, query, { limit: 20 })
+  return result.hits.map((h) => h.path)
+}
+
+async function ingestAll(node: WissensnetzNode) {
+  const results = []
+  for (const source of node.sources.list()) {
+    results.push(await node.pipeline.ingestSource(source, { signal: new AbortController().signal }))
+  }
+  return results
+}
+
+test('a folder is ingested, searchable, and unchanged files are skipped on the next run', async () => {
+  const docs = tempDir('docs')
+  writeFiles(docs, {
+    'Bauamt/satzung.txt': SATZUNG,
+    'Hauptamt/urlaub.md': '# Urlaubsregelung\n\nUrlaubsanträge sind zwei Wochen vorher einzureichen.',
+    '.versteckt/geheim.txt': 'Dieser Text darf nicht erscheinen: Geheimwort.',
+    'Bauamt/~$satzung.txt': 'Sperrdatei von Office: Geheimwort.',
+  })
+  const node = await openTestNode()
+  try {
+    addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
+    const [first] = await ingestAll(node)
+    assert.is(first?.phase, 'done')
+    assert.is(first?.filesTotal, 2, 'hidden files and Office lock files are not ingested')
+    assert.equal(await titles(node, 'Baugenehmigung'), ['Bauamt/satzung.txt'])
+    assert.equal(await titles(node, 'Geheimwort'), [])
+    const hit = (await node.search.search(LOCAL_OPERATOR, 'Gebührenhöhe Baugenehmigung', { limit: 5 })).hits[0]
+    assert.is(hit?.section?.includes('§ 2'), true, 'the hit knows its § section')
+    assert.ok(hit?.highlights.length, 'the snippet highlights matches')
+
+    const [second] = await ingestAll(node)
+    assert.is(second?.filesSkipped, 2)
+    assert.is(second?.filesChanged, 0)
+  } finally {
+    await node.close()
+  }
+})
+
+test('changes, renames and deletions propagate to the index', async () => {
+  const docs = tempDir('docs')
+  writeFiles(docs, { 'a.txt': 'Die Kehrmaschine fährt montags.', 'b.txt': 'Die Friedhofsgebühr wird jährlich erhoben.' })
+  const node = await openTestNode()
+  try {
+    addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
+    await ingestAll(node)
+    writeFileSync(join(docs, 'a.txt'), 'Der Streudienst beginnt um vier Uhr.')
+    utimesSync(join(docs, 'a.txt'), new Date(), new Date(Date.now() + 5000))
+    renameSync(join(docs, 'b.txt'), join(docs, 'c.txt'))
+    const [run] = await ingestAll(node)
+    assert.is(run?.filesRemoved, 1)
+    assert.equal(await titles(node, 'Kehrmaschine'), [], 'old content is gone')
+    assert.equal(await titles(node, 'Streudienst'), ['a.txt'])
+    assert.equal(await titles(node, 'Friedhofsgebühr'), ['c.txt'], 'a renamed file is found under its new path only')
+    rmSync(join(docs, 'c.txt'))
+    await ingestAll(node)
+    assert.equal(await titles(node, 'Friedhofsgebühr'), [])
+    assert.is(node.documents.counts().indexed, 1)
+  } finally {
+    await node.close()
+  }
+})
+
+test('a corrupt file gets a recorded reason and does not stop the ingest', async () => {
+  const docs = tempDir('docs')
+  writeFiles(docs, {
+    'kaputt.pdf': '%PDF-1.7\n1 0 obj << /Type /Catalog >> kaputt',
+    'leer.txt': '   \n  ',
+    'ok.txt': 'Die Hundesteuer ist am 1. Juli fällig.',
+  })
+  const node = await openTestNode()
+  try {
+    addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
+    const [run] = await ingestAll(node)
+    assert.is(run?.errors, 2)
+    const failures = node.documents.failures(10)
+    assert.equal(failures.map((f) => [f.path, f.errorCode]).sort(), [
+      ['kaputt.pdf', 'corrupt'],
+      ['leer.txt', 'no_text'],
+    ])
+    assert.ok(failures.every((f) => (f.errorMessage ?? '').length > 0), 'each failure has a readable reason')
+    assert.equal(await titles(node, 'Hundesteuer'), ['ok.txt'])
+  } finally {
+    await node.close()
+  }
+})
+
+test('access groups are enforced inside the search: no hit, no snippet, no count', async () => {
+  const docs = tempDir('docs')
+  writeFiles(docs, { 'Personal/akte.txt': 'Personalakte mit Beurteilung.', 'Allgemein/info.txt': 'Beurteilung der Straßenschäden.' })
+  const node = await openTestNode()
+  try {
+    node.sources.add({
+      name: 'Ablage',
+      kind: 'folder',
+      location: docs,
+      options: { access: [{ pattern: 'Personal/**', groups: ['personalamt'] }] },
+      principals: ['group:alle'],
+    })
+    await ingestAll(node)
+    const bauamt = { principals: ['group:alle'] }
+    const personal = { principals: ['group:alle', 'group:personalamt'] }
+    const stranger = { principals: ['group:extern'] }
+    assert.equal(await titles(node, 'Beurteilung', bauamt), ['Allgemein/info.txt'])
+    assert.equal((await titles(node, 'Beurteilung', personal)).sort(), ['Allgemein/info.txt', 'Personal/akte.txt'])
+    const none = await node.search.search(stranger, 'Beurteilung', { limit: 10 })
+    assert.equal(none.hits, [])
+  } finally {
+    await node.close()
+  }
+})
+
+test('filters narrow by source, type and date', async () => {
+  const a = tempDir('a')
+  const b = tempDir('b')
+  writeFiles(a, { 'x.txt': 'Sondernutzung im Ortskern.', 'y.md': '# Sondernutzung\n\nGenehmigung für Tische.' })
+  writeFiles(b, { 'z.txt': 'Sondernutzung für Märkte.' })
+  const node = await openTestNode()
+  try {
+    addSource(node.sources, { kind: 'folder', location: a, name: 'A' })
+    addSource(node.sources, { kind: 'folder', location: b, name: 'B' })
+    await ingestAll(node)
+    const by = async (filters: object) =>
+      (await node.search.search(LOCAL_OPERATOR, 'Sondernutzung', { limit: 10, filters })).hits.map((h) => h.path).sort()
+    assert.equal(await by({ sources: ['B'] }), ['z.txt'])
+    assert.equal(await by({ types: ['md'] }), ['y.md'])
+    assert.equal(await by({ sources: ['A'], types: ['txt'] }), ['x.txt'])
+  } finally {
+    await node.close()
+  }
+})
+
+test.run()

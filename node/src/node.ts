@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import type { Config } from './config/schema.ts'
+import { loadConfig, writeDefaultConfig } from './config/load.ts'
+import { ChunkCatalog } from './index/catalog.ts'
+import { EmbeddingStage } from './index/embedding-stage.ts'
+import { LexicalIndex } from './index/lexical.ts'
+import { SearchService } from './index/search.ts'
+import { VectorIndex } from './index/vector/index.ts'
+import { IndexWriter } from './index/writer.ts'
+import { connectorFor } from './ingest/connectors/index.ts'
+import { IngestPipeline } from './ingest/pipeline.ts'
+import { IngestScheduler } from './ingest/scheduler.ts'
+import { DEFAULT_PARSE_LIMITS } from './ingest/types.ts'
+import type { Embedder } from './llm/embedder.ts'
+import { createLlamaEmbedder } from './llm/embedder.ts'
+import { logger } from './log.ts'
+import { AccessSets } from './store/access.ts'
+import { type Db, openDatabase } from './store/db.ts'
+import { DataDirLock, type DataDir, ensureDataDir } from './store/datadir.ts'
+import { DocumentRepository } from './store/documents.ts'
+import { SourceRepository } from './store/sources.ts'
+
+const log = logger('node')
+const BYTES_PER_MEGABYTE = 1024 * 1024
+
+export interface NodeOptions {
+  dataDir: DataDir
+  /** take the exclusive lock (every writer); read-only commands such as `search` and `status` do not */
+  exclusive: boolean
+  /** load the embedding model (search needs it for hybrid queries; `sources list` does not) */
+  models?: boolean
+  configOverrides?: (config: Config) => Config
+}
+
+/**
+ * One Wissensnetz node: its data directory, store, indexes, ingest and (optionally) models. Commands and the
+ * HTTP server use this one object; each part is created here and nowhere else.
+ */
+export class WissensnetzNode {
+  readonly config: Config
+  readonly db: Db
+  readonly sources: SourceRepository
+  readonly documents: DocumentRepository
+  readonly accessSets: AccessSets
+  readonly lexical: LexicalIndex
+  readonly catalog: ChunkCatalog
+  readonly writer: IndexWriter
+  readonly pipeline: IngestPipeline
+  readonly scheduler: IngestScheduler
+  readonly search: SearchService
+  embedder: Embedder | null = null
+  vectors: VectorIndex | null = null
+  embedding: EmbeddingStage | null = null
+  private readonly lock: DataDirLock | null
+
+  private constructor(
+    readonly dataDir: DataDir,
+    private readonly options: NodeOptions,
+  ) {
+    ensureDataDir(dataDir)
+    writeDefaultConfig(dataDir.configFile)
+    const loaded = loadConfig(dataDir.configFile)
+    this.config = options.configOverrides?.(loaded) ?? loaded
+    this.lock = options.exclusive ? new DataDirLock(dataDir.root) : null
+    this.lock?.acquire()
+    try {
+      this.db = openDatabase(dataDir.databaseFile)
+    } catch (err) {
+      this.lock?.release()
+      throw err
+    }
+    this.sources = new SourceRepository(this.db)
+    this.documents = new DocumentRepository(this.db)
+    this.accessSets = new AccessSets(this.db)
+    this.lexical = new LexicalIndex(this.db)
+    this.catalog = ChunkCatalog.load(this.db)
+    this.writer = new IndexWriter(this.db, this.documents, this.lexical, this.catalog)
+    this.writer.onChunksRemoved((ids) => this.vectors?.remove(ids))
+    const ingest = this.config.ingest
+    this.pipeline = new IngestPipeline({
+      documents: this.documents,
+      accessSets: this.accessSets,
+      writer: this.writer,
+      connectorFor,
+      limits: { ...DEFAULT_PARSE_LIMITS, maxFileBytes: Math.round(ingest.maxFileMegabytes * BYTES_PER_MEGABYTE) },
+      ocr: ingest.ocr,
+      concurrency: ingest.concurrency,
+    })
+    this.scheduler = new IngestScheduler({
+      pipeline: this.pipeline,
+      sources: this.sources,
+      connectorFor,
+      watch: ingest.watch,
+      rescanIntervalMinutes: ingest.rescanIntervalMinutes,
+      afterRun: async (signal) => {
+        await this.embedding?.drain(signal)
+      },
+    })
+    this.search = new SearchService({
+      db: this.db,
+      lexical: this.lexical,
+      catalog: this.catalog,
+      accessSets: this.accessSets,
+      candidates: this.config.search.candidates,
+      semantic: () => (this.embedder !== null && this.vectors !== null ? { embedder: this.embedder, index: this.vectors } : null),
+    })
+  }
+
+  static async open(options: NodeOptions): Promise<WissensnetzNode> {
+    const node = new WissensnetzNode(options.dataDir, options)
+    if (options.models !== false) {
+      try {
+        await node.loadModels()
+      } catch (err) {
+        await node.close()
+        throw err
+      }
+    }
+    return node
+  }
+
+  /** Path of the configured embedding model, or null when none is configured. */
+  embeddingModelPath(): string | null {
+    const name = this.config.models.embedding
+    if (name === null || name === '') return null
+    const dir = isAbsolute(this.config.models.dir) ? this.config.models.dir : join(this.dataDir.root, this.config.models.dir)
+    return isAbsolute(name) ? name : join(dir, name)
+  }
+
+  private async loadModels(): Promise<void> {
+    const path = this.embeddingModelPath()
+    if (path === null) return
+    if (!existsSync(path)) {
+      log.warn(`embedding model not found (${path}); search stays lexical until it is placed there`)
+      return
+    }
+    this.embedder = await createLlamaEmbedder({ modelPath: path, threads: this.config.models.threads || undefined })
+    this.vectors = new VectorIndex({ dir: this.dataDir.vectorsDir, model: this.embedder.modelId, dimensions: this.embedder.dimensions, db: this.db })
+    await this.vectors.start()
+    this.embedding = new EmbeddingStage(this.db, this.embedder, this.vectors, this.config.ingest.embedBatchSize)
+    log.info(`embedding model loaded: ${this.embedder.modelId} (${this.embedder.dimensions} dimensions)`)
+  }
+
+  /** Deletes a source and everything indexed from it. */
+  async removeSource(idOrName: number | string): Promise<void> {
+    const source = this.sources.get(idOrName)
+    await this.scheduler.unwatchSource(source.id)
+    this.writer.remove(this.documents.topLevelIdsOfSource(source.id))
+    this.sources.deleteRow(source.id)
+  }
+
+  async close(): Promise<void> {
+    await this.scheduler.stop()
+    await this.vectors?.stop()
+    await this.embedder?.close()
+    this.db.close()
+    this.lock?.release()
+  }
+}

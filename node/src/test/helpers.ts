@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { WissensnetzNode } from '../node.ts'
+import { resolveDataDir } from '../store/datadir.ts'
+
+/** A temporary directory for one test. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `wn-${prefix}-`))
+}
+
+/** Writes files (relative path → content) under root, creating folders. */
+export function writeFiles(root: string, files: Record<string, string | Uint8Array>): void {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(root, path)
+    mkdirSync(dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+}
+
+/** A real node on a temporary data directory, without file watching or periodic rescans. */
+export async function openTestNode(dataRoot = tempDir('data'), models = false): Promise<WissensnetzNode> {
+  return WissensnetzNode.open({
+    dataDir: resolveDataDir(dataRoot),
+    exclusive: true,
+    models,
+    configOverrides: (c) => ({ ...c, ingest: { ...c.ingest, watch: false, rescanIntervalMinutes: 0, ocr: false } }),
+  })
+}
+
+/** Absolute path of a file under ../shared (models, benchmark data), or null when this clone has none. */
+export function sharedPath(relative: string): string | null {
+  const full = fileURLToPath(new URL(`../../../../shared/${relative}`, import.meta.url))
+  return existsSync(full) ? full : null
+}
