@@ -1,6 +1,6 @@
 // Embedding throughput: LlamaEmbedder.embed() against the plain baseline, a sequential loop of
 // getEmbeddingFor over the same texts, measured in the same run with the test model (or --model <gguf>).
-// Usage: node --import tsx bench/embed-throughput.ts [--model path] [--texts 400] [--threads 2]
+// Usage: node --import tsx bench/embed-throughput.ts [--model path] [--texts 400] [--threads 2] [--rounds 3]
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createLlamaEmbedder } from '../node/src/llm/embedder.ts'
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     texts: { type: 'string', default: '400' },
     threads: { type: 'string', default: '2' },
     context: { type: 'string', default: '512' },
+    rounds: { type: 'string', default: '3' },
   },
 })
 const modelPath = values.model
@@ -53,12 +54,22 @@ async function ours(contexts: number): Promise<number> {
   return texts.length / seconds
 }
 
-const rows: Array<[string, number]> = []
-rows.push([`baseline: sequential getEmbeddingFor, 1 context x 1 thread`, await baseline(1)])
-rows.push([`baseline: sequential getEmbeddingFor, 1 context x ${threads} threads`, await baseline(threads)])
-rows.push([`embed(): 1 context x ${threads} threads`, await ours(1)])
-rows.push([`embed(): ${threads} contexts x 1 thread`, await ours(threads)])
-console.log(`model ${modelPath}, ${texts.length} texts, thread budget ${threads}, context ${contextSize} tokens`)
-for (const [name, rate] of rows) console.log(`${name.padEnd(62)} ${rate.toFixed(1).padStart(8)} texts/s`)
+// The machine is shared: run the variants interleaved, several rounds, and report the median of each.
+const variants: Array<[string, () => Promise<number>]> = [
+  ['baseline: sequential getEmbeddingFor, 1 context x 1 thread', () => baseline(1)],
+  [`baseline: sequential getEmbeddingFor, 1 context x ${threads} threads`, () => baseline(threads)],
+  [`embed(): 1 context x ${threads} threads`, () => ours(1)],
+  [`embed(): ${threads} contexts x 1 thread`, () => ours(threads)],
+]
+const rates = variants.map(() => [] as number[])
+for (let round = 0; round < Number(values.rounds); round++) {
+  for (const [i, [, run]] of variants.entries()) rates[i]?.push(await run())
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+console.log(`model ${modelPath}, ${texts.length} texts, thread budget ${threads}, context ${contextSize} tokens, ${values.rounds} rounds`)
+for (const [i, [name]] of variants.entries()) {
+  const xs = rates[i] ?? []
+  console.log(`${name.padEnd(62)} median ${median(xs).toFixed(1).padStart(7)} texts/s  (${xs.map((x) => x.toFixed(1)).join(', ')})`)
+}
 await runtime.releaseModel(modelPath)
 await closeRuntime()

@@ -74,7 +74,9 @@ async function buildShare(): Promise<number> {
 
 async function buildMailbox(): Promise<number> {
   const texts = await loadTexts('postfach-bauamt')
-  const attachments = new Map(texts.filter((t) => t.path.includes('/anhaenge/')).map((t) => [t.path.slice(t.path.lastIndexOf('/') + 1), t.text]))
+  const attachments = new Map(
+    texts.filter((t) => t.path.includes('/anhaenge/')).map((t) => [t.path.slice(t.path.lastIndexOf('/') + 1), t.text]),
+  )
   const mails: Mail[] = []
   for (const { path, text } of texts.filter((t) => !t.path.includes('/anhaenge/'))) {
     const meta = text.meta
@@ -84,7 +86,11 @@ async function buildMailbox(): Promise<number> {
       const source = attachments.get(attachment.text)
       if (!source) throw new Error(`${path}: Anhang ${attachment.text} fehlt`)
       const format = attachment.name.slice(attachment.name.lastIndexOf('.') + 1)
-      attached = { name: attachment.name, mime: MIME_TYPES[format] ?? 'application/octet-stream', data: await renderDocument(source, attachment.text, format) }
+      attached = {
+        name: attachment.name,
+        mime: MIME_TYPES[format] ?? 'application/octet-stream',
+        data: await renderDocument(source, attachment.text, format),
+      }
     }
     mails.push({
       from: String(meta.from),

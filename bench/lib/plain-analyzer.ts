@@ -14,4 +14,8 @@ export class PlainAnalyzer implements TextAnalyzer {
   analyzeQuery(text: string): string[] {
     return [...new Set(this.analyzeForIndex(text))]
   }
+
+  querySequence(text: string): string[] {
+    return this.analyzeForIndex(text)
+  }
 }

@@ -19,6 +19,7 @@ import { AccessSets } from './store/access.ts'
 import { type Db, openDatabase } from './store/db.ts'
 import { DataDirLock, type DataDir, ensureDataDir } from './store/datadir.ts'
 import { DocumentRepository } from './store/documents.ts'
+import { IngestRunLog } from './store/ingest-runs.ts'
 import { SourceRepository } from './store/sources.ts'
 
 const log = logger('node')
@@ -49,6 +50,7 @@ export class WissensnetzNode {
   readonly pipeline: IngestPipeline
   readonly scheduler: IngestScheduler
   readonly search: SearchService
+  readonly runs: IngestRunLog
   embedder: Embedder | null = null
   vectors: VectorIndex | null = null
   embedding: EmbeddingStage | null = null
@@ -87,7 +89,9 @@ export class WissensnetzNode {
       ocr: ingest.ocr,
       concurrency: ingest.concurrency,
     })
+    this.runs = new IngestRunLog(this.db)
     this.scheduler = new IngestScheduler({
+      runs: this.runs,
       pipeline: this.pipeline,
       sources: this.sources,
       connectorFor,

@@ -42,7 +42,11 @@ export function parseBlocks(body: string): Block[] {
     if (line.startsWith('|')) {
       const rows: string[][] = []
       while (i < lines.length && lines[i]!.startsWith('|')) {
-        const cells = lines[i]!.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim())
+        const cells = lines[i]!.trim()
+          .replace(/^\|/, '')
+          .replace(/\|$/, '')
+          .split('|')
+          .map((c) => c.trim())
         if (!cells.every((c) => /^:?-{2,}:?$/.test(c))) rows.push(cells)
         i++
       }

@@ -29,7 +29,12 @@ function messageText(mail: Mail, index: number): string {
     'MIME-Version: 1.0',
     'User-Agent: Mozilla Thunderbird',
   ]
-  const textPart = ['Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: quoted-printable', '', quotedPrintable(mail.body)]
+  const textPart = [
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    quotedPrintable(mail.body),
+  ]
   if (!mail.attachment) return [...headers, ...textPart].join('\n')
   const boundary = `------------Teil${String(index).padStart(4, '0')}Nettehoehe`
   const { name, mime, data } = mail.attachment

@@ -3,11 +3,7 @@
 const QP_LINE_CHARS = 76
 
 export function quotedPrintable(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    .map(encodeQpLine)
-    .join('\n')
+  return text.replace(/\r\n/g, '\n').split('\n').map(encodeQpLine).join('\n')
 }
 
 function encodeQpLine(line: string): string {
@@ -51,7 +47,11 @@ export function encodeHeaderWords(text: string): string {
   for (const char of text) {
     const encoded = [...new TextEncoder().encode(char)]
       .map((byte) =>
-        byte === 32 ? '_' : /[A-Za-z0-9!*+\-/]/.test(String.fromCharCode(byte)) && byte < 128 ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase()}`,
+        byte === 32
+          ? '_'
+          : /[A-Za-z0-9!*+\-/]/.test(String.fromCharCode(byte)) && byte < 128
+            ? String.fromCharCode(byte)
+            : `=${byte.toString(16).toUpperCase()}`,
       )
       .join('')
     if (current.length + encoded.length > 75 - '=?UTF-8?Q??='.length) {
@@ -74,7 +74,11 @@ export function encodeAddress(address: string): string {
 }
 
 export function base64Lines(data: Uint8Array): string {
-  return (Buffer.from(data).toString('base64').match(/.{1,76}/g) ?? []).join('\n')
+  return (
+    Buffer.from(data)
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join('\n')
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
@@ -93,5 +97,7 @@ export function rfc5322Date(iso: string): string {
 export function mboxDate(iso: string): string {
   const date = new Date(iso)
   const pad = (n: number) => String(n).padStart(2, '0')
-  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2, ' ')} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${date.getUTCFullYear()}`
+  const day = String(date.getUTCDate()).padStart(2, ' ')
+  const time = `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
+  return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${day} ${time} ${date.getUTCFullYear()}`
 }

@@ -22,17 +22,26 @@ import { normalizeOfficeZip } from './zip.ts'
 const HEADINGS = [HeadingLevel.HEADING_1, HeadingLevel.HEADING_2, HeadingLevel.HEADING_3, HeadingLevel.HEADING_4] as const
 
 function runs(text: string): TextRun[] {
-  return text.split('\n').flatMap((line, i) =>
-    inlineRuns(line).map((run, j) => new TextRun({ text: run.text, bold: run.bold, ...(i > 0 && j === 0 ? { break: 1 } : {}) })),
-  )
+  return inlineRuns(text).map((run) => new TextRun({ text: run.text, bold: run.bold }))
 }
 
 function toChildren(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case 'heading':
       return [new Paragraph({ heading: HEADINGS[block.level - 1] ?? HeadingLevel.HEADING_4, children: runs(block.text) })]
-    case 'paragraph':
-      return [new Paragraph({ children: runs(block.text), spacing: { after: 160 }, alignment: AlignmentType.JUSTIFIED })]
+    case 'paragraph': {
+      // Address blocks and signatures become one paragraph per line without spacing, as Word users type them:
+      // text extractors drop soft line breaks and would glue "Frau" and the name together.
+      const lines = block.text.split('\n')
+      return lines.map(
+        (line, i) =>
+          new Paragraph({
+            children: runs(line),
+            spacing: { after: i === lines.length - 1 ? 160 : 0 },
+            ...(lines.length === 1 ? { alignment: AlignmentType.JUSTIFIED } : {}),
+          }),
+      )
+    }
     case 'quote':
       return block.text.split('\n').map((line) => new Paragraph({ children: runs(line), indent: { left: 567 }, spacing: { after: 80 } }))
     case 'list':

@@ -1,6 +1,6 @@
 import type { DocInfo } from './info.ts'
 import { type Block, inlineRuns } from './markdown.ts'
-import { xmlEscape } from './zip.ts'
+import { xmlEscape } from './xml.ts'
 
 function inline(text: string): string {
   return inlineRuns(text)

@@ -34,7 +34,10 @@ export function renderPdf(blocks: Block[], info: DocInfo): Promise<Uint8Array> {
       case 'heading':
         if (doc.y > doc.page.height - MARGIN - 80) doc.addPage()
         doc.moveDown(block.level === 1 ? 0 : 0.6)
-        doc.font(BOLD_FONT).fontSize(HEADING_SIZES[block.level - 1] ?? BODY_SIZE).text(plain(block.text), { width })
+        doc
+          .font(BOLD_FONT)
+          .fontSize(HEADING_SIZES[block.level - 1] ?? BODY_SIZE)
+          .text(plain(block.text), { width })
         doc.moveDown(0.4)
         break
       case 'paragraph':
@@ -42,7 +45,10 @@ export function renderPdf(blocks: Block[], info: DocInfo): Promise<Uint8Array> {
         doc.moveDown(0.5)
         break
       case 'quote':
-        doc.font(BODY_FONT).fontSize(BODY_SIZE).text(plain(block.text), MARGIN + 20, doc.y, { width: width - 20, lineGap: 1.5 })
+        doc
+          .font(BODY_FONT)
+          .fontSize(BODY_SIZE)
+          .text(plain(block.text), MARGIN + 20, doc.y, { width: width - 20, lineGap: 1.5 })
         doc.x = MARGIN
         doc.moveDown(0.5)
         break
@@ -64,7 +70,7 @@ export function renderPdf(blocks: Block[], info: DocInfo): Promise<Uint8Array> {
         doc.font(BODY_FONT).fontSize(9.5)
         doc.table({
           data: block.rows.map((row, r) => row.map((cell) => (r === 0 ? { text: cell, font: { src: BOLD_FONT } } : cell))),
-          width,
+          maxWidth: width,
         })
         doc.x = MARGIN
         doc.moveDown(0.6)

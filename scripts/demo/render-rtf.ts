@@ -21,7 +21,6 @@ export function rtfEscape(text: string): string {
 }
 
 function runs(text: string): string {
-  if (text.includes('\n')) return text.split('\n').map(runs).join('\\line ')
   return inlineRuns(text)
     .map((run) => (run.bold ? `{\\b ${rtfEscape(run.text)}}` : rtfEscape(run.text)))
     .join('')
@@ -34,7 +33,10 @@ function blockRtf(block: Block): string {
       return `{\\pard\\sb240\\sa120\\keepn\\b\\fs${size} ${runs(block.text)}\\par}`
     }
     case 'paragraph':
-      return `{\\pard\\qj\\sa160\\sl276\\slmult1 ${runs(block.text)}\\par}`
+      return block.text
+        .split('\n')
+        .map((line) => `{\\pard\\qj\\sa160\\sl276\\slmult1 ${runs(line)}\\par}`)
+        .join('\n')
     case 'quote':
       return `{\\pard\\li567\\sa120 ${block.text.split('\n').map(runs).join('\\line ')}\\par}`
     case 'list':
@@ -44,9 +46,15 @@ function blockRtf(block: Block): string {
     case 'table': {
       const columns = Math.max(...block.rows.map((row) => row.length))
       const width = Math.floor(TWIPS_TEXT_WIDTH / columns)
-      const cellDefs = Array.from({ length: columns }, (_, c) => `\\clbrdrt\\brdrs\\clbrdrl\\brdrs\\clbrdrb\\brdrs\\clbrdrr\\brdrs\\cellx${width * (c + 1)}`)
+      const cellDefs = Array.from(
+        { length: columns },
+        (_, c) => `\\clbrdrt\\brdrs\\clbrdrl\\brdrs\\clbrdrb\\brdrs\\clbrdrr\\brdrs\\cellx${width * (c + 1)}`,
+      )
       const rows = block.rows.map((row, r) => {
-        const cells = Array.from({ length: columns }, (_, c) => `\\pard\\intbl ${r === 0 ? `{\\b ${rtfEscape(row[c] ?? '')}}` : rtfEscape(row[c] ?? '')}\\cell`)
+        const cells = Array.from(
+          { length: columns },
+          (_, c) => `\\pard\\intbl ${r === 0 ? `{\\b ${rtfEscape(row[c] ?? '')}}` : rtfEscape(row[c] ?? '')}\\cell`,
+        )
         return `\\trowd\\trgaph108${cellDefs.join('')}\n${cells.join(' ')}\\row`
       })
       return `${rows.join('\n')}\n\\pard\\sa120\\par`
@@ -59,7 +67,8 @@ export function renderRtf(blocks: Block[], info: DocInfo): Uint8Array {
   const header = [
     '{\\rtf1\\ansi\\ansicpg1252\\deff0\\deflang1031',
     '{\\fonttbl{\\f0\\fswiss\\fcharset0 Arial;}}',
-    `{\\info{\\title ${rtfEscape(info.title)}}{\\author ${rtfEscape(info.author)}}{\\company ${rtfEscape(info.issuer)}}{\\creatim\\yr${year}\\mo${month}\\dy${day}\\hr8\\min0}}`,
+    `{\\info{\\title ${rtfEscape(info.title)}}{\\author ${rtfEscape(info.author)}}{\\company ${rtfEscape(info.issuer)}}`,
+    `{\\creatim\\yr${year}\\mo${month}\\dy${day}\\hr8\\min0}}`,
     '\\paperw11906\\paperh16838\\margl1418\\margr1418\\margt1134\\margb1134',
     '\\viewkind4\\uc1\\f0\\fs22',
     `{\\header\\pard\\fs18 ${rtfEscape(info.issuer)}\\par}`,

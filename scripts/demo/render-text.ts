@@ -38,10 +38,19 @@ function blockText(block: Block): string {
         .map((line) => `    ${plain(line)}`)
         .join('\n')
     case 'list':
-      return block.items.map((item, i) => wrap(`${block.ordered ? `${i + 1}.` : '-'} ${plain(item)}`, '').replace(/\n/g, '\n   ')).join('\n')
+      return block.items
+        .map((item, i) => wrap(`${block.ordered ? `${i + 1}.` : '-'} ${plain(item)}`, '').replace(/\n/g, '\n   '))
+        .join('\n')
     case 'table': {
       const widths = block.rows[0]!.map((_, c) => Math.max(...block.rows.map((row) => (row[c] ?? '').length)))
-      return block.rows.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n')
+      return block.rows
+        .map((row) =>
+          row
+            .map((cell, c) => cell.padEnd(widths[c]!))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n')
     }
   }
 }

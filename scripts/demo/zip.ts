@@ -35,7 +35,3 @@ export function normalizeOfficeZip(bytes: Uint8Array, date: string): Uint8Array 
     }),
   )
 }
-
-export function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}

@@ -1,8 +1,9 @@
 import type { DocumentRow } from '../store/documents.ts'
+import type { IngestRunRow } from '../store/ingest-runs.ts'
 import type { SourceRow } from '../store/sources.ts'
 
 /** Rows never reach the wire directly: presenters choose what a client sees. */
-export function presentSource(source: SourceRow, counts?: { indexed: number; failed: number }) {
+export function presentSource(source: SourceRow, counts?: { indexed: number; failed: number }, lastRun?: IngestRunRow) {
   return {
     id: source.id,
     name: source.name,
@@ -13,6 +14,10 @@ export function presentSource(source: SourceRow, counts?: { indexed: number; fai
     createdAt: source.createdAt,
     lastScanAt: source.lastScanAt,
     documents: counts ?? { indexed: 0, failed: 0 },
+    lastRun:
+      lastRun === undefined
+        ? null
+        : { state: lastRun.state, startedAt: lastRun.startedAt, finishedAt: lastRun.finishedAt, error: lastRun.stats.error ?? null, files: lastRun.stats.filesTotal ?? 0 },
   }
 }
 

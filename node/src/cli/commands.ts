@@ -82,12 +82,14 @@ export function registerCommands(program: Command): void {
     .action(async (opts: { json?: boolean }, command: Command) => {
       await withNode(command, false, false, async (node) => {
         const counts = node.documents.countsBySource()
-        const rows = node.sources.list().map((s) => presentSource(s, counts.get(s.id)))
+        const runs = node.runs.latest()
+        const rows = node.sources.list().map((s) => presentSource(s, counts.get(s.id), runs.get(s.id)))
         if (opts.json === true) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
         if (rows.length === 0) return void process.stdout.write('Noch keine Quellen. Hinzufügen mit: wissensnetz sources add folder <pfad>\n')
         for (const s of rows) {
           process.stdout.write(
-            `${s.id}\t${s.name}\t${s.kind}\t${s.location}\t${s.documents.indexed} Dokumente, ${s.documents.failed} Fehler\tGruppen: ${s.groups.join(', ')}\n`,
+            `${s.id}\t${s.name}\t${s.kind}\t${s.location}\t${s.documents.indexed} Dokumente, ${s.documents.failed} Fehler\tGruppen: ${s.groups.join(', ')}` +
+              `${s.lastRun?.error ? `\tLETZTER LAUF FEHLGESCHLAGEN: ${s.lastRun.error}` : ''}\n`,
           )
         }
       })
@@ -190,10 +192,18 @@ export function registerCommands(program: Command): void {
             `Quellen: ${status.sources}\nDokumente: ${d.indexed} eingelesen, ${d.failed} fehlgeschlagen, ${d.chunks} Abschnitte\n` +
             `Suche: ${embeddingNote(node)}\n`,
         )
+        const runs = node.runs.latest()
+        for (const source of node.sources.list()) {
+          const run = runs.get(source.id)
+          if (run?.state === 'failed') process.stdout.write(`Quelle "${source.name}": letzter Lauf fehlgeschlagen: ${run.stats.error ?? 'unbekannt'}\n`)
+        }
         if (failures !== undefined) {
           if (failures.length === 0) process.stdout.write('Keine fehlgeschlagenen Dokumente.\n')
           else process.stdout.write(`\nFehlgeschlagene Dokumente (${failures.length}):\n`)
           for (const f of failures) process.stdout.write(`  ${f.reason}\t${sourceName(node, f.sourceId)}/${f.path}\t${f.message}\n`)
+          const warnings = node.documents.metadataWarnings(10_000)
+          if (warnings.length > 0) process.stdout.write(`\nEingelesen, aber Metadaten unvollständig (${warnings.length}):\n`)
+          for (const w of warnings) process.stdout.write(`  ${sourceName(node, w.sourceId)}/${w.path}\t${w.warning}\n`)
         }
       })
     })

@@ -13,6 +13,7 @@ const log = logger('node:index:lexical')
  */
 export const TITLE_WEIGHT = 2
 export const BODY_WEIGHT = 1
+export const PARTS_WEIGHT = 0.5
 /**
  * Lucene-style common-terms handling: on an index of at least COMMON_TERMS_MIN_CHUNKS chunks, a query term
  * found in more than this fraction of all chunks is dropped when the query has rarer terms. Such terms add
@@ -22,6 +23,10 @@ export const COMMON_TERM_DF_FRACTION = 0.05
 export const COMMON_TERMS_MIN_CHUNKS = 50_000
 /** A pasted paragraph is not a query: only this many of its terms (the rarest) are looked up. */
 export const MAX_QUERY_TERMS = 48
+/** Neighbouring query words found within this many terms of each other score again (0 = off). */
+export const PROXIMITY_WINDOW_TERMS = 0
+/** At most this many word pairs of a query get a proximity boost. */
+const MAX_PROXIMITY_PAIRS = 12
 /** Document frequencies and the chunk count are re-read after this long (they drift slowly). */
 const STATS_TTL_MS = 60_000
 /** Prepared search statements kept, one per distinct filter SQL. */
@@ -36,10 +41,13 @@ export interface LexicalIndexInit {
   analyzer?: TextAnalyzer
   titleWeight?: number
   bodyWeight?: number
+  partsWeight?: number
   /** fraction of chunks above which a query term counts as common; 1 switches the cut-off off */
   commonTermFraction?: number
   /** the cut-off applies only to indexes with at least this many chunks */
   commonTermsMinChunks?: number
+  /** boost chunks where neighbouring query words occur within this many terms of each other; 0 = off */
+  proximityWindow?: number
 }
 
 export interface LexicalSearchOptions {
@@ -69,8 +77,10 @@ export class LexicalIndex {
   readonly #analyzer: TextAnalyzer
   readonly #titleWeight: number
   readonly #bodyWeight: number
+  readonly #partsWeight: number
   readonly #commonFraction: number
   readonly #commonMinChunks: number
+  readonly #proximityWindow: number
   readonly #insert: Statement
   readonly #delete: Statement
   readonly #documentFrequency: Statement
@@ -84,9 +94,11 @@ export class LexicalIndex {
     this.#analyzer = init.analyzer ?? germanAnalyzer()
     this.#titleWeight = positive(init.titleWeight ?? TITLE_WEIGHT, 'titleWeight')
     this.#bodyWeight = positive(init.bodyWeight ?? BODY_WEIGHT, 'bodyWeight')
+    this.#partsWeight = positive(init.partsWeight ?? PARTS_WEIGHT, 'partsWeight')
     this.#commonFraction = init.commonTermFraction ?? COMMON_TERM_DF_FRACTION
     this.#commonMinChunks = init.commonTermsMinChunks ?? COMMON_TERMS_MIN_CHUNKS
-    this.#insert = db.prepare('INSERT OR REPLACE INTO chunk_fts (rowid, title, body) VALUES (?, ?, ?)')
+    this.#proximityWindow = init.proximityWindow ?? PROXIMITY_WINDOW_TERMS
+    this.#insert = db.prepare('INSERT OR REPLACE INTO chunk_fts (rowid, title, body, parts) VALUES (?, ?, ?, ?)')
     this.#delete = db.prepare('DELETE FROM chunk_fts WHERE rowid = ?')
     this.#documentFrequency = db.prepare('SELECT doc FROM chunk_fts_vocab WHERE term = ?').pluck()
     // the averages record of FTS5 would be O(1) but is internal; counting chunks is cheap and cached
@@ -95,7 +107,13 @@ export class LexicalIndex {
 
   /** Indexes (or re-indexes) one chunk. Runs inside the caller's transaction when there is one. */
   add(chunkId: number, title: string, body: string): void {
-    this.#insert.run(chunkId, this.#analyzer.analyzeForIndex(title).join(' '), this.#analyzer.analyzeForIndex(body).join(' '))
+    const titleTerms = this.#analyzer.analyzeForIndex(title).join(' ')
+    if (this.#analyzer.analyzeFields === undefined) {
+      this.#insert.run(chunkId, titleTerms, this.#analyzer.analyzeForIndex(body).join(' '), '')
+      return
+    }
+    const { words, parts } = this.#analyzer.analyzeFields(body)
+    this.#insert.run(chunkId, titleTerms, words.join(' '), parts.join(' '))
   }
 
   remove(chunkIds: Iterable<number>): void {
@@ -128,12 +146,26 @@ export class LexicalIndex {
     const terms = this.queryTerms(query)
     if (terms.length === 0) return []
     // terms hold only letters, digits and '_': quoting makes each a plain token for FTS5, never an operator
-    const match = terms.map((term) => `"${term}"`).join(' OR ')
+    const clauses = terms.map((term) => `"${term}"`)
+    if (this.#proximityWindow > 0) clauses.push(...this.#proximityClauses(query, new Set(terms)))
+    const match = clauses.join(' OR ')
     const where = options.where
     const statement = this.#searchStatement(where?.sql.trim() ?? '')
     const rows = statement.all(match, ...(where?.params ?? []), limit) as Array<[number, number]>
     log.trace('lexical search', { terms: terms.length, hits: rows.length })
     return rows.map(([chunkId, score]) => ({ chunkId, score }))
+  }
+
+  /** NEAR groups for neighbouring query words: a passage that has them close together scores their idf again. */
+  #proximityClauses(query: string, kept: Set<string>): string[] {
+    const sequence = this.#analyzer.querySequence?.(query) ?? []
+    const pairs = new Set<string>()
+    for (let i = 1; i < sequence.length && pairs.size < MAX_PROXIMITY_PAIRS; i++) {
+      const a = sequence[i - 1] as string
+      const b = sequence[i] as string
+      if (a !== b && kept.has(a) && kept.has(b)) pairs.add(`NEAR("${a}" "${b}", ${this.#proximityWindow})`)
+    }
+    return [...pairs]
   }
 
   #searchStatement(whereSql: string): Statement {
@@ -147,7 +179,7 @@ export class LexicalIndex {
     const joinDocuments = /\bd\./.test(whereSql)
     statement = this.#db
       .prepare(
-        `SELECT chunk_fts.rowid, -bm25(chunk_fts, ${this.#titleWeight}, ${this.#bodyWeight}) AS score
+        `SELECT chunk_fts.rowid, -bm25(chunk_fts, ${this.#titleWeight}, ${this.#bodyWeight}, ${this.#partsWeight}) AS score
         FROM chunk_fts
         JOIN chunks c ON c.id = chunk_fts.rowid
         ${joinDocuments ? 'JOIN documents d ON d.id = c.document_id' : ''}

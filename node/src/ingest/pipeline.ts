@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { basename, extname } from 'node:path'
 import type { IndexWriter, PreparedDocument } from '../index/writer.ts'
+import { WissensnetzError } from '../errors.ts'
 import { logger } from '../log.ts'
 import type { AccessSets } from '../store/access.ts'
 import type { DocumentRepository } from '../store/documents.ts'
@@ -31,6 +32,8 @@ export interface IngestProgress {
   filesPerSecond: number
   megabytesPerSecond: number
   etaMs: number | null
+  /** why the whole source failed (unreadable folder, IMAP login refused); documents' own failures are recorded per document */
+  error?: string
 }
 
 export interface IngestOptions {
@@ -134,7 +137,7 @@ export class IngestPipeline {
       progress.filesRemoved += this.removeExpired()
       return this.finish(progress, 'done', emit)
     } catch (err) {
-      log.error(`ingest of source ${source.id} failed`, err as Error)
+      progress.error = err instanceof WissensnetzError && err.expose !== false ? err.message : 'Unerwarteter Fehler (siehe Protokoll des Knotens)'
       this.finish(progress, 'failed', emit)
       throw err
     } finally {
@@ -208,7 +211,9 @@ export class IngestPipeline {
   ): Promise<PreparedDocument> {
     try {
       const parsed = await parseDocument(data, fileName, { limits: this.init.limits, depth, ocr: this.init.ocr, signal })
-      const metadata = { ...parsed.metadata, ...definedOnly(item.metadata ?? {}) }
+      // Container metadata (DMS sidecar, mail envelope) wins field by field; `extra` is merged, not replaced.
+      const extra = { ...parsed.metadata.extra, ...item.metadata?.extra }
+      const metadata = { ...parsed.metadata, ...definedOnly(item.metadata ?? {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) }
       const { text, chunks } = chunkDocument(parsed.blocks)
       if (chunks.length === 0) throw new ParseError('no_text', 'Das Dokument enthält keinen Text.')
       const firstHeading = parsed.blocks.find((b) => b.kind === 'heading')?.text

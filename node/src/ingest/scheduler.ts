@@ -4,6 +4,7 @@ import type { Startable } from '../startable.ts'
 import type { SourceRepository, SourceRow } from '../store/sources.ts'
 import type { IngestPipeline, IngestProgress } from './pipeline.ts'
 import type { Connector } from './types.ts'
+import type { IngestRunLog } from '../store/ingest-runs.ts'
 
 const log = logger('node:ingest:scheduler')
 const MINUTE_MS = 60_000
@@ -14,6 +15,8 @@ export interface SchedulerInit {
   connectorFor: (source: SourceRow) => Connector
   watch: boolean
   rescanIntervalMinutes: number
+  /** records every run so that failures of a whole source stay visible after a restart */
+  runs?: IngestRunLog
   /** runs after every source run (embedding of new chunks) */
   afterRun?: (signal: AbortSignal) => Promise<void>
 }
@@ -109,6 +112,7 @@ export class IngestScheduler extends EventEmitter implements Startable {
         continue // removed meanwhile
       }
       this.current = id
+      const run = this.init.runs?.begin(id)
       try {
         await this.init.pipeline.ingestSource(source, {
           signal: this.controller.signal,
@@ -122,6 +126,8 @@ export class IngestScheduler extends EventEmitter implements Startable {
       } catch (err) {
         log.error(`ingest of source ${id} failed`, err as Error)
       } finally {
+        const last = this.latest.get(id)
+        if (run !== undefined && last !== undefined) this.init.runs?.finish(run, last)
         this.current = null
       }
     }

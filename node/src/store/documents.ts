@@ -201,6 +201,14 @@ export class DocumentRepository {
     return rows.map(toDocumentRow)
   }
 
+  /** Indexed documents whose metadata could not be read completely (broken DMS sidecar or CSV row). */
+  metadataWarnings(limit: number): Array<{ id: number; sourceId: number; path: string; warning: string }> {
+    return this.db
+      .prepare(`SELECT id, source_id AS sourceId, path, json_extract(metadata, '$.extra.sidecarError') AS warning FROM documents
+        WHERE json_extract(metadata, '$.extra.sidecarError') IS NOT NULL ORDER BY id LIMIT ?`)
+      .all(limit) as Array<{ id: number; sourceId: number; path: string; warning: string }>
+  }
+
   counts(): { indexed: number; failed: number; chunks: number; bytes: number } {
     const docs = this.db
       .prepare("SELECT SUM(status = 'indexed') AS indexed, SUM(status = 'failed') AS failed, SUM(size) AS bytes FROM documents")

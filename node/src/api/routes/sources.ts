@@ -15,7 +15,8 @@ const SSE_HEARTBEAT_MS = 15_000
 export function sourceRoutes(router: ApiRouter, node: WissensnetzNode): void {
   router.get('/api/sources', (ctx) => {
     const counts = node.documents.countsBySource()
-    ctx.body = { sources: node.sources.list().map((s) => presentSource(s, counts.get(s.id))) }
+    const runs = node.runs.latest()
+    ctx.body = { sources: node.sources.list().map((s) => presentSource(s, counts.get(s.id), runs.get(s.id))) }
   })
 
   router.post('/api/sources', async (ctx) => {
@@ -42,7 +43,8 @@ export function sourceRoutes(router: ApiRouter, node: WissensnetzNode): void {
   router.get('/api/errors', (ctx) => {
     const sourceParam = ctx.query.source
     const sourceId = typeof sourceParam === 'string' ? node.sources.get(sourceParam).id : undefined
-    ctx.body = { failures: node.documents.failures(MAX_FAILURES, sourceId).map(presentFailure) }
+    const warnings = node.documents.metadataWarnings(MAX_FAILURES).filter((w) => sourceId === undefined || w.sourceId === sourceId)
+    ctx.body = { failures: node.documents.failures(MAX_FAILURES, sourceId).map(presentFailure), warnings }
   })
 
   router.get('/api/ingest/progress', (ctx) => {

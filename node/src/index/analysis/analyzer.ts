@@ -22,33 +22,82 @@ const LETTERS_ONLY = /^[a-z]+$/
 export interface TextAnalyzer {
   /** all terms of a text in order, one per occurrence */
   analyzeForIndex(text: string): string[]
+  /** the same terms as two streams: words in text order, and extra terms (compound parts) */
+  analyzeFields?(text: string): IndexFields
   /** distinct terms of a query */
   analyzeQuery(text: string): string[]
+  /** the main term of each content word of a query, in order (for proximity) */
+  querySequence?(text: string): string[]
+}
+
+export interface IndexFields {
+  /** one or two terms per word, in text order, so that neighbouring words stay neighbours */
+  words: string[]
+  /** stems of compound parts ("bau", "genehm", "verfahr" for "Baugenehmigungsverfahren") */
+  parts: string[]
+}
+
+/** The terms of one token: its word terms (stem first) and the stems of its compound parts. */
+export interface TokenTerms {
+  words: readonly string[]
+  parts: readonly string[]
+}
+
+const NO_TOKEN_TERMS: TokenTerms = { words: NO_TERMS, parts: NO_TERMS }
+
+export interface GermanAnalyzerInit {
+  /** the word list for compound splitting (default: the German Hunspell list, loaded at first use) */
+  lexicon?: () => Lexicon
+  /** add the stems of compound parts (default true) */
+  compoundParts?: boolean
+  /** reduce words to their Snowball stems (default true) */
+  stemming?: boolean
+  /** also keep the folded word itself when it differs from its stem, so exact forms rank higher (default true) */
+  surfaceForms?: boolean
 }
 
 /**
  * Turns text into the terms that the lexical index stores and queries look up: lower case, German folding
- * (ä = ae, ß = ss), stopwords removed, Snowball German stems, and for compounds also the stems of their parts,
- * so that "Baugenehmigungsverfahren" is found by "Verfahren" and "Baugenehmigung" and the other way round.
- * Hyphenated words yield their pieces and the joined word ("E-Mail" also gives "email"); numbers with
- * separators yield their pieces and one joined term ("8079/2026" → 8079, 2026, 8079_2026).
+ * (ä = ae, ß = ss), stopwords removed, Snowball German stems plus the exact (folded) word, and for compounds
+ * also the stems of their parts, so that "Baugenehmigungsverfahren" is found by "Verfahren" and
+ * "Baugenehmigung" and the other way round. Hyphenated words yield their pieces and the joined word ("E-Mail"
+ * also gives "email"); numbers with separators yield their pieces and one joined term ("8079/2026" → 8079,
+ * 2026, 8079_2026).
  */
 export class GermanAnalyzer implements TextAnalyzer {
   readonly #lexicon: () => Lexicon
-  readonly #cache = new Map<string, readonly string[]>()
+  readonly #compoundParts: boolean
+  readonly #stemming: boolean
+  readonly #surfaceForms: boolean
+  readonly #cache = new Map<string, TokenTerms>()
 
-  constructor(lexicon: () => Lexicon = germanLexicon) {
-    this.#lexicon = lexicon
+  constructor(init: GermanAnalyzerInit = {}) {
+    this.#lexicon = init.lexicon ?? germanLexicon
+    this.#compoundParts = init.compoundParts ?? true
+    this.#stemming = init.stemming ?? true
+    this.#surfaceForms = init.surfaceForms ?? true
   }
 
   /** All terms of a text in order, one entry per occurrence (term frequency matters for BM25). */
   analyzeForIndex(text: string): string[] {
     const out: string[] = []
     forEachToken(text, (_start, _end, token) => {
-      const terms = this.termsOf(token)
-      for (let i = 0; i < terms.length; i++) out.push(terms[i] as string)
+      const { words, parts } = this.tokenTerms(token)
+      for (let i = 0; i < words.length; i++) out.push(words[i] as string)
+      for (let i = 0; i < parts.length; i++) out.push(parts[i] as string)
     })
     return out
+  }
+
+  analyzeFields(text: string): IndexFields {
+    const words: string[] = []
+    const parts: string[] = []
+    forEachToken(text, (_start, _end, token) => {
+      const terms = this.tokenTerms(token)
+      for (let i = 0; i < terms.words.length; i++) words.push(terms.words[i] as string)
+      for (let i = 0; i < terms.parts.length; i++) parts.push(terms.parts[i] as string)
+    })
+    return { words, parts }
   }
 
   /**
@@ -59,20 +108,37 @@ export class GermanAnalyzer implements TextAnalyzer {
     return [...this.queryTerms(text).terms]
   }
 
-  /** Query terms, and whether they are stopwords because the query had nothing else. */
-  queryTerms(text: string): { terms: Set<string>; onlyStopwords: boolean } {
-    const terms = new Set<string>()
-    const stopTerms = new Set<string>()
-    forEachToken(text, (_start, _end, token) => {
-      for (const term of this.termsOf(token)) terms.add(term)
-      if (terms.size === 0) for (const term of this.termsOf(token, true)) stopTerms.add(term)
-    })
-    return terms.size > 0 || stopTerms.size === 0 ? { terms, onlyStopwords: false } : { terms: stopTerms, onlyStopwords: true }
+  querySequence(text: string): string[] {
+    return this.queryTerms(text).sequence
   }
 
-  /** Terms of one token (cached). `keepStopwords` is for queries made only of stopwords. */
+  /**
+   * Query terms; the stem of each content word in order (for proximity); and whether the terms are stopwords
+   * because the query had nothing else.
+   */
+  queryTerms(text: string): { terms: Set<string>; sequence: string[]; onlyStopwords: boolean } {
+    const terms = new Set<string>()
+    const sequence: string[] = []
+    const stopTerms = new Set<string>()
+    forEachToken(text, (_start, _end, token) => {
+      const { words, parts } = this.tokenTerms(token)
+      for (const term of words) terms.add(term)
+      for (const term of parts) terms.add(term)
+      if (words.length > 0) sequence.push(words[0] as string)
+      if (terms.size === 0) for (const term of this.termsOf(token, true)) stopTerms.add(term)
+    })
+    if (terms.size > 0 || stopTerms.size === 0) return { terms, sequence, onlyStopwords: false }
+    return { terms: stopTerms, sequence: [...stopTerms], onlyStopwords: true }
+  }
+
+  /** All terms of one token. `keepStopwords` is for queries made only of stopwords. */
   termsOf(token: string, keepStopwords = false): readonly string[] {
-    if (keepStopwords) return this.#analyzeToken(token, true)
+    const { words, parts } = keepStopwords ? this.#analyzeToken(token, true) : this.tokenTerms(token)
+    return parts.length === 0 ? words : [...words, ...parts]
+  }
+
+  /** Word terms and part terms of one token (cached). */
+  tokenTerms(token: string): TokenTerms {
     let terms = this.#cache.get(token)
     if (terms === undefined) {
       if (this.#cache.size >= TOKEN_CACHE_ENTRIES) this.#cache.clear()
@@ -82,40 +148,47 @@ export class GermanAnalyzer implements TextAnalyzer {
     return terms
   }
 
-  #analyzeToken(token: string, keepStopwords: boolean): readonly string[] {
+  #analyzeToken(token: string, keepStopwords: boolean): TokenTerms {
     if (!token.includes(CONNECTOR)) return this.#analyzeWord(token, keepStopwords)
     const pieces = token.split(CONNECTOR).filter((piece) => piece !== '')
-    const terms = new Set<string>()
-    for (const piece of pieces) for (const term of this.#analyzeWord(piece, keepStopwords)) terms.add(term)
+    const words: string[] = []
+    const parts: string[] = []
+    for (const piece of pieces) {
+      const terms = this.#analyzeWord(piece, keepStopwords)
+      for (const term of terms.words) if (!words.includes(term)) words.push(term)
+      for (const term of terms.parts) if (!parts.includes(term)) parts.push(term)
+    }
     if (pieces.length > 1 && pieces.length <= MAX_JOINED_PIECES) {
       const folded = pieces.map((piece) => foldGerman(piece.toLowerCase()))
       const joined = folded.join('')
       // letters only: "E-Mail" = "Email", "Stadt-Verwaltung" = "Stadtverwaltung"; with digits an exact code term
-      if (LETTERS_ONLY.test(joined)) terms.add(stemGerman(joined))
-      else terms.add(folded.join(JOINER))
+      const term = LETTERS_ONLY.test(joined) ? (this.#stemming ? stemGerman(joined) : joined) : folded.join(JOINER)
+      if (!words.includes(term)) words.push(term)
     }
-    return terms.size === 0 ? NO_TERMS : [...terms]
+    if (words.length === 0 && parts.length === 0) return NO_TOKEN_TERMS
+    return { words, parts: parts.filter((part) => !words.includes(part)) }
   }
 
-  #analyzeWord(word: string, keepStopwords: boolean): readonly string[] {
+  #analyzeWord(word: string, keepStopwords: boolean): TokenTerms {
     const folded = foldGerman(word.toLowerCase())
-    if (DIGIT.test(folded)) return [folded]
-    if (folded.length < 2) return NO_TERMS
-    if (!keepStopwords && isStopword(folded)) return NO_TERMS
-    const stem = stemGerman(folded)
-    if (folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return [stem]
-    const terms = [stem]
-    this.#addParts(folded, terms, 1)
-    return terms
+    if (DIGIT.test(folded)) return { words: [folded], parts: NO_TERMS }
+    if (folded.length < 2) return NO_TOKEN_TERMS
+    if (!keepStopwords && isStopword(folded)) return NO_TOKEN_TERMS
+    const stem = this.#stemming ? stemGerman(folded) : folded
+    const words = this.#surfaceForms && stem !== folded ? [stem, folded] : [stem]
+    if (!this.#compoundParts || folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return { words, parts: NO_TERMS }
+    const parts: string[] = []
+    this.#addParts(folded, words, parts, 1)
+    return { words, parts }
   }
 
-  #addParts(word: string, terms: string[], depth: number): void {
-    const parts = splitCompound(word, this.#lexicon())
-    if (parts === undefined) return
-    for (const part of parts) {
-      const stem = stemGerman(part)
-      if (!terms.includes(stem)) terms.push(stem)
-      if (depth < MAX_SPLIT_DEPTH && part.length >= MIN_COMPOUND_CHARS) this.#addParts(part, terms, depth + 1)
+  #addParts(word: string, words: readonly string[], parts: string[], depth: number): void {
+    const split = splitCompound(word, this.#lexicon())
+    if (split === undefined) return
+    for (const part of split) {
+      const stem = this.#stemming ? stemGerman(part) : part
+      if (!parts.includes(stem) && !words.includes(stem)) parts.push(stem)
+      if (depth < MAX_SPLIT_DEPTH && part.length >= MIN_COMPOUND_CHARS) this.#addParts(part, words, parts, depth + 1)
     }
   }
 }

@@ -24,8 +24,8 @@ export const CAPACITY_GROWTH_FACTOR = 1.5
 export const WORKER_BUILD_MIN_VECTORS = 20_000
 /** In-place work (catch-up from SQLite, large add batches) yields to the event loop after this long. */
 export const SLICE_BUDGET_MS = 20
-/** Rows read from SQLite per catch-up query. */
-export const CATCH_UP_PAGE_ROWS = 256
+/** Rows read and inserted per catch-up step (at 1 to 2 ms per insert into a large graph, a step stays short). */
+export const CATCH_UP_PAGE_ROWS = 32
 
 /** Deleted entries stay in the graph until a rebuild; compact when they reach this share of the graph ... */
 export const COMPACT_DELETED_RATIO = 0.2

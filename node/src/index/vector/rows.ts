@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3'
 import type { Db } from '../../store/db.ts'
 import { MAX_CHUNK_ID } from './constants.ts'
 
@@ -19,6 +20,28 @@ export function decodeVector(blob: Uint8Array, dimensions: number): Float32Array
   return vector
 }
 
+export interface IdFingerprint {
+  count: number
+  sum: number
+  mix: number
+}
+
+const FINGERPRINT_MULTIPLIER = 40503
+const FINGERPRINT_MODULUS = 65536
+
+/** The fingerprint of a set of ids, as fingerprint() computes it in SQL (exact below 2^53 / 65536 ids). */
+export function fingerprintOf(ids: Iterable<number>): IdFingerprint {
+  let count = 0
+  let sum = 0
+  let mix = 0
+  for (const id of ids) {
+    count += 1
+    sum += id
+    mix += (id * FINGERPRINT_MULTIPLIER) % FINGERPRINT_MODULUS
+  }
+  return { count, sum, mix }
+}
+
 export function isChunkId(id: number): boolean {
   return Number.isInteger(id) && id >= 0 && id <= MAX_CHUNK_ID
 }
@@ -30,6 +53,7 @@ export function isChunkId(id: number): boolean {
 export class EmbeddingRows {
   /** rows skipped because they cannot go into the graph */
   skipped = 0
+  private readonly statements = new Map<string, Statement>()
 
   constructor(
     private readonly db: Db,
@@ -41,10 +65,18 @@ export class EmbeddingRows {
     return (this.db.prepare('SELECT count(*) AS n FROM embeddings WHERE model = ?').get(this.model) as { n: number }).n
   }
 
+  /** Count and two id sums: cheap to compare, and unlike a count they notice a lost add offset by a lost delete. */
+  fingerprint(): IdFingerprint {
+    const row = this.db
+      .prepare(`SELECT count(*) AS count, coalesce(sum(chunk_id), 0) AS sum, coalesce(sum((chunk_id * ${FINGERPRINT_MULTIPLIER}) % ${FINGERPRINT_MODULUS}), 0) AS mix
+        FROM embeddings WHERE model = ?`)
+      .get(this.model) as IdFingerprint
+    return row
+  }
+
   /** Rows with chunk_id > afterChunkId in id order, at most `limit`. */
   page(afterChunkId: number, limit: number): { items: VectorItem[]; lastChunkId: number | null } {
-    const rows = this.db
-      .prepare('SELECT chunk_id, vector FROM embeddings WHERE model = ? AND chunk_id > ? ORDER BY chunk_id LIMIT ?')
+    const rows = this.prepare('SELECT chunk_id, vector FROM embeddings WHERE model = ? AND chunk_id > ? ORDER BY chunk_id LIMIT ?')
       .raw()
       .all(this.model, afterChunkId, limit) as Array<[number, Buffer]>
     return { items: this.decode(rows), lastChunkId: rows.at(-1)?.[0] ?? null }
@@ -60,7 +92,7 @@ export class EmbeddingRows {
   }
 
   get(chunkIds: Iterable<number>): VectorItem[] {
-    const statement = this.db.prepare('SELECT chunk_id, vector FROM embeddings WHERE model = ? AND chunk_id = ?').raw()
+    const statement = this.prepare('SELECT chunk_id, vector FROM embeddings WHERE model = ? AND chunk_id = ?').raw()
     const rows: Array<[number, Buffer]> = []
     for (const id of chunkIds) {
       const row = statement.get(this.model, id) as [number, Buffer] | undefined
@@ -84,6 +116,15 @@ export class EmbeddingRows {
     this.db.transaction(() => {
       for (const id of chunkIds) statement.run(this.model, id)
     })()
+  }
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      this.statements.set(sql, statement)
+    }
+    return statement
   }
 
   private decode(rows: Array<[number, Buffer]>): VectorItem[] {

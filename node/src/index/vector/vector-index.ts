@@ -24,7 +24,7 @@ import { HnswGraph } from './hnsw.ts'
 import type { IndexMeta } from './meta.ts'
 import { checkSavedIndex, headerHash, syncFile, writeMetaAtomic } from './meta.ts'
 import type { VectorItem } from './rows.ts'
-import { EmbeddingRows, isChunkId } from './rows.ts'
+import { EmbeddingRows, fingerprintOf, isChunkId } from './rows.ts'
 
 const log = logger('node:index:vector')
 
@@ -85,6 +85,8 @@ interface QueuedOp {
 
 /** Add batches up to this size are applied at once when nothing else is pending; larger ones in slices. */
 const IMMEDIATE_ADD_MAX_ITEMS = 64
+/** Items inserted between checks of the slice budget. */
+const ADD_SLICE_ITEMS = 16
 const noop = (): void => {}
 
 /**
@@ -300,6 +302,8 @@ export class VectorIndex implements Startable {
       // SQLite holds every vector; the next start catches up from there.
       log.error(`vector index ${this.model} not saved on stop`, err)
     }
+    // Changes that never reached a graph (stopped while loading) are in SQLite; the next start picks them up.
+    for (const entry of this.queue.splice(0)) entry.resolve()
     this.graph = null
     this.deleted = new Set()
     this.state = 'stopped'
@@ -357,8 +361,7 @@ export class VectorIndex implements Startable {
         sliceStart = performance.now()
       }
     }
-    const expected = this.rows.count() - this.rows.skipped
-    if (this.size() !== expected) {
+    if (!this.matchesSqlite()) {
       const fixed = await this.reconcile()
       added += fixed.added
       removed += fixed.removed
@@ -366,6 +369,16 @@ export class VectorIndex implements Startable {
     if (added + removed > 0 || meta === null) {
       log.info(`vector index ${this.model} in step with SQLite: +${added} -${removed} in ${Math.round(performance.now() - started)} ms`)
     }
+  }
+
+  /** Compares the live labels with the rows of SQLite by count and id sums (one scan of the table). */
+  private matchesSqlite(): boolean {
+    const graph = this.graph
+    if (graph === null) return true
+    const inDb = this.rows.fingerprint()
+    const live = fingerprintOf(graph.labels().filter((label) => !this.deleted.has(label)))
+    // Rows that cannot go into the graph are skipped on every pass; they make the check fail once more each start.
+    return inDb.count === live.count && inDb.sum === live.sum && inDb.mix === live.mix
   }
 
   /** Full comparison of ids; needed only when something bypassed the tombstones (a lost write, a manual edit). */
@@ -437,8 +450,10 @@ export class VectorIndex implements Startable {
           this.useGraph(graph, new Set(), result.maxChunkId)
           this.dirty = journal.length > 0
           this.queue.unshift(...journal.map((op) => ({ op, resolve: noop, reject: noop })))
+          this.drain()
         },
       })
+      await this.idle()
       log.info(`vector index ${this.model} rebuilt: ${result.count} vectors in ${Math.round((performance.now() - started) / 1000)} s`)
     } catch (err) {
       this.journal = null
@@ -543,8 +558,8 @@ export class VectorIndex implements Startable {
       return
     }
     let sliceStart = performance.now()
-    for (let i = 0; i < op.items.length; i += IMMEDIATE_ADD_MAX_ITEMS) {
-      this.applyAdd(op.items.slice(i, i + IMMEDIATE_ADD_MAX_ITEMS))
+    for (let i = 0; i < op.items.length; i += ADD_SLICE_ITEMS) {
+      this.applyAdd(op.items.slice(i, i + ADD_SLICE_ITEMS))
       if (performance.now() - sliceStart >= SLICE_BUDGET_MS) {
         await nextTurn()
         sliceStart = performance.now()

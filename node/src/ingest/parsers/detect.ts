@@ -39,7 +39,7 @@ function sniffText(data: Uint8Array): FormatId | null {
 export function detectFormat(data: Uint8Array, fileName: string): FormatId | null {
   const ext = extname(fileName).slice(1).toLowerCase()
   const byExtension = BY_EXTENSION[ext] ?? null
-  if (Buffer.from(data.subarray(0, PDF_MAGIC_WINDOW_BYTES)).includes('%PDF-')) return 'pdf'
+  if (startsWith(data, '%PDF-')) return 'pdf'
   if (startsWith(data, '{\\rtf')) return 'rtf'
   if (startsWith(data, 'PK\x03\x04') || startsWith(data, 'PK\x05\x06')) {
     // a truncated archive has no central directory: trust the name, so the right parser reports it as corrupt
@@ -50,5 +50,8 @@ export function detectFormat(data: Uint8Array, fileName: string): FormatId | nul
     // password-protected OOXML is an OLE file too; its parser says "encrypted". Legacy .doc/.xls are not supported.
     return byExtension === 'msg' || (byExtension && ZIP_BASED.has(byExtension)) ? byExtension : null
   }
-  return byExtension ?? sniffText(data)
+  if (byExtension) return byExtension
+  // readers accept junk (a mail gateway's banner, a BOM) before the PDF header
+  if (Buffer.from(data.subarray(0, PDF_MAGIC_WINDOW_BYTES)).includes('%PDF-')) return 'pdf'
+  return sniffText(data)
 }

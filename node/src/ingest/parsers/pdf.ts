@@ -1,3 +1,4 @@
+import '../../polyfill.ts'
 import { getDocumentProxy } from 'unpdf'
 import { AbortError } from '../../errors.ts'
 import { logger } from '../../log.ts'

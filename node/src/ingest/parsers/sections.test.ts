@@ -4,6 +4,7 @@ import { isSectionHeading, textToBlocks } from './sections.ts'
 
 test('section titles of German statutes are recognised', () => {
   const titles = ['§ 3 Gebühren', '§ 12a Inkrafttreten', '§12 Fälligkeit', '§ 4. Übergangsregelung', '§ 7 (weggefallen)', '§ 5']
+  titles.push('§ 2Grundsätze der Zusammenarbeit')
   for (const line of titles) {
     assert.ok(isSectionHeading(line), line)
   }
@@ -18,6 +19,7 @@ test('citations of a § inside running text are not section titles', () => {
     '§ 3 Satz 2 findet Anwendung',
     `§ 3 ${'sehr '.repeat(40)}lange Zeile`,
     'Gemäß § 3 Gebühren',
+    '§ 4 Ausnahmen und Befreiungen ........................ 5',
   ]
   for (const line of citations) assert.not.ok(isSectionHeading(line), line)
 })
@@ -32,6 +34,7 @@ test('raw text becomes paragraphs cut at § titles, with hard wraps and hyphenat
     'Gemeinde.',
     '§ 2',
     'Gebühren',
+    '§ 3Fälligkeit',
     'Die Gebühr beträgt 3 €.',
   ].join('\n')
   assert.equal(textToBlocks(text, 4), [
@@ -39,6 +42,7 @@ test('raw text becomes paragraphs cut at § titles, with hard wraps and hyphenat
     { kind: 'heading', level: 2, text: '§ 1 Geltungsbereich', page: 4 },
     { kind: 'paragraph', text: 'Diese Satzung gilt für alle Straßenreinigungsbezirke der Gemeinde.', page: 4 },
     { kind: 'heading', level: 2, text: '§ 2 Gebühren', page: 4 },
+    { kind: 'heading', level: 2, text: '§ 3 Fälligkeit', page: 4 },
     { kind: 'paragraph', text: 'Die Gebühr beträgt 3 €.', page: 4 },
   ])
 })

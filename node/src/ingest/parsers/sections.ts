@@ -7,8 +7,12 @@ const MAX_SECTION_HEADING_WORDS = 14
 const MAX_SPLIT_TITLE_CHARS = 100
 export const SECTION_HEADING_LEVEL = 2
 
-// "§ 3 Gebühren", "§12a Inkrafttreten", "§ 4. Fälligkeit", "§ 7 (weggefallen)"; "§§ 3 und 4" is a citation.
-const SECTION_START = /^§(?!§)\s*\d{1,4}\s?[a-z]?(?=$|[\s.:)–-])/
+// "§ 3 Gebühren", "§12a Inkrafttreten", "§ 4. Fälligkeit", "§ 7 (weggefallen)", and "§ 2Grundsätze" as PDF text
+// layers often glue it; "§§ 3 und 4" is a citation.
+const SECTION_START = /^§(?!§)\s*\d{1,4}\s?[a-z]?(?=$|[\s.:)–-]|\p{Lu})/u
+const GLUED_TITLE = /^(§\s*\d{1,4}[a-z]?)(?=\p{Lu})/u
+/** Dot leaders: a line of a table of contents, which names the section but does not start it. */
+const TOC_LEADER = /\.{4,}|…{2,}|(\s\.){4,}/
 const BARE_SECTION = /^§\s*\d{1,4}\s?[a-z]?\.?$/
 const CITATION_WORD = /^(Abs|Absatz|Nr|Nummer|S|Satz|Halbsatz|Buchst|Buchstabe|Ziff|Ziffer|Alt|Var|Unterabs|UAbs|Anl|Anlage)\b/
 const BULLET = /^([-*•–]|\d{1,3}[.)]|[a-z][.)])\s+\S/
@@ -16,7 +20,7 @@ const BULLET = /^([-*•–]|\d{1,3}[.)]|[a-z][.)])\s+\S/
 /** True for a line that opens a German legal section ("§ 3 Gebühren"), as opposed to one that cites one. */
 export function isSectionHeading(line: string): boolean {
   const text = line.trim()
-  if (text.length > MAX_SECTION_HEADING_CHARS) return false
+  if (text.length > MAX_SECTION_HEADING_CHARS || TOC_LEADER.test(text)) return false
   const start = SECTION_START.exec(text)
   if (!start) return false
   const rest = text.slice(start[0].length).replace(/^[\s.:–-]+/, '')
@@ -65,7 +69,7 @@ export function textToBlocks(text: string, page?: number): TextBlock[] {
       continue
     }
     flush()
-    let heading = line
+    let heading = line.replace(GLUED_TITLE, '$1 ')
     const next = lines[i + 1]?.trim() ?? ''
     // statutes often print "§ 3" and its title on two lines
     if (BARE_SECTION.test(line) && next !== '' && next.length <= MAX_SPLIT_TITLE_CHARS && !next.startsWith('§') && !/[.,;]$/.test(next)) {

@@ -16,8 +16,10 @@ test('TXT: UTF-8 with BOM, § sections become headings', async () => {
 })
 
 test('TXT: a windows-1252 file from a Windows share keeps its umlauts, € and quotes', async () => {
-  // "Grün: 5 € „Sträße“" as Windows writes it: ü e4 ß are Latin-1, € „ “ live in 0x80–0x9F
-  const cp1252 = Uint8Array.from([0x47, 0x72, 0xfc, 0x6e, 0x3a, 0x20, 0x35, 0x20, 0x80, 0x20, 0x84, 0x53, 0x74, 0x72, 0xe4, 0xdf, 0x65, 0x93])
+  // "Grün: 5 € „Sträße“" as Windows writes it: ü ä ß are Latin-1, € „ “ live in 0x80–0x9F
+  const cp1252 = Uint8Array.from([
+    0x47, 0x72, 0xfc, 0x6e, 0x3a, 0x20, 0x35, 0x20, 0x80, 0x20, 0x84, 0x53, 0x74, 0x72, 0xe4, 0xdf, 0x65, 0x93,
+  ])
   const doc = await parseDocument(cp1252, 'notiz.txt', options())
   assert.equal(texts(doc.blocks), ['Grün: 5 € „Sträße“'])
 })

@@ -2,9 +2,12 @@
 -- (node/src/index/analysis); FTS5 receives the analysed terms separated by spaces, so its tokenizer must not
 -- change them: unicode61 without diacritic removal, with '_' kept inside tokens for joined numbers (8079_2026).
 -- Contentless: the text lives in documents.text; rowid = chunks.id. contentless_delete allows deleting rows.
+-- Columns: title (document title, with compound parts), body (word terms in text order, so that proximity
+-- queries see neighbouring words as neighbours), parts (compound parts of body words, weighted lower).
 CREATE VIRTUAL TABLE chunk_fts USING fts5(
   title,
   body,
+  parts,
   content = '',
   contentless_delete = 1,
   tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"

@@ -58,7 +58,11 @@ export async function readIndexFile(absolutePath: string, displayName: string, s
     // Fewer cells than columns is how spreadsheet tools write empty trailing values: the missing ones are empty.
     const entries = record.cells.map((cell, i): [string, string] => [header.cells[i] ?? '', cell])
     const reading = mapRecord(entries.filter((_, i) => i !== fileColumn))
-    rows.push({ line: record.line, fileRef, reading: { metadata: reading.metadata, problems: reading.problems.map((p) => `${where}: ${p}`) } })
+    rows.push({
+      line: record.line,
+      fileRef,
+      reading: { metadata: reading.metadata, problems: reading.problems.map((p) => `${where}: ${p}`) },
+    })
   }
   return { kind: 'index', rows, unattributedLines }
 }

@@ -57,11 +57,16 @@ export async function planDocuments(files: FoundFile[], signal: AbortSignal): Pr
       const previous = fromIndex.get(target)
       const problems = [...row.reading.problems]
       if (previous?.source.startsWith(`${index.path} `)) problems.push(`${index.path}: Datei mehrfach aufgeführt, Zeile ${row.line} gilt`)
-      const attached = { reading: { metadata: row.reading.metadata, problems }, source: `${index.path} Zeile ${row.line}`, mtimeMs: index.mtimeMs }
+      const attached = {
+        reading: { metadata: row.reading.metadata, problems },
+        source: `${index.path} Zeile ${row.line}`,
+        mtimeMs: index.mtimeMs,
+      }
       fromIndex.set(target, attached)
     }
     if (unresolved > 0) log.warn('Zeilen ohne passende Datei im Export', index.path, `${unresolved} Zeile(n)`)
-    if (reading.unattributedLines.length > 0) log.warn('Zeilen ohne Dateiname', index.path, `Zeilen ${reading.unattributedLines.join(', ')}`)
+    if (reading.unattributedLines.length > 0)
+      log.warn('Zeilen ohne Dateiname', index.path, `Zeilen ${reading.unattributedLines.join(', ')}`)
   }
 
   for (const file of files) {
