@@ -140,7 +140,14 @@ export class WissensnetzNode {
       return
     }
     this.embedder = await createLlamaEmbedder({ modelPath: path, threads: this.config.models.threads || undefined })
-    this.vectors = new VectorIndex({ dir: this.dataDir.vectorsDir, model: this.embedder.modelId, dimensions: this.embedder.dimensions, db: this.db })
+    this.vectors = new VectorIndex({
+      dir: this.dataDir.vectorsDir,
+      model: this.embedder.modelId,
+      dimensions: this.embedder.dimensions,
+      db: this.db,
+      // Readers (search, status) never write index files: the process holding the lock owns them.
+      readOnly: !this.options.exclusive,
+    })
     await this.vectors.start()
     this.embedding = new EmbeddingStage(this.db, this.embedder, this.vectors, this.config.ingest.embedBatchSize)
     log.info(`embedding model loaded: ${this.embedder.modelId} (${this.embedder.dimensions} dimensions)`)

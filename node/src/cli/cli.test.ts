@@ -21,23 +21,28 @@ test('init, sources add, ingest, search and status work from the command line', 
   const docs = tempDir('cli-docs')
   writeFiles(docs, { 'Bauamt/notiz.txt': 'Der Bauantrag für die Garage ist vollständig.' })
   assert.is(run(data, ['init']).code, 0)
-  const add = run(data, ['sources', 'add', 'folder', docs, '--name', 'Ablage', '--groups', 'bauamt'])
+  writeFiles(docs, { 'Personal/akte.txt': 'Beurteilung zur Garage der Mitarbeiterin.' })
+  const add = run(data, ['sources', 'add', 'folder', docs, '--name', 'Ablage', '--groups', 'bauamt', '--access', 'Personal/**=personalamt'])
   assert.is(add.code, 0, add.err)
   assert.is(run(data, ['sources', 'add', 'folder', docs, '--name', 'Ablage']).code, 1, 'a duplicate name is refused')
   const ingest = run(data, ['ingest'])
   assert.is(ingest.code, 0, ingest.err)
-  assert.match(ingest.out, /1\/1 Dateien/)
+  assert.match(ingest.out, /2\/2 Dateien/)
   const search = run(data, ['search', 'Bauanträge Garage', '--json'])
   assert.is(search.code, 0, search.err)
   const body = JSON.parse(search.out) as { hits: Array<{ path: string; source: { name: string } }> }
+  assert.equal(body.hits[0]?.source.name, 'Ablage')
+  assert.equal(body.hits[0]?.path, 'Bauamt/notiz.txt')
+  const asBauamt = JSON.parse(run(data, ['search', 'Garage', '--json', '--groups', 'bauamt']).out) as { hits: Array<{ path: string }> }
   assert.equal(
-    body.hits.map((h) => [h.source.name, h.path]),
-    [['Ablage', 'Bauamt/notiz.txt']],
+    asBauamt.hits.map((h) => h.path),
+    ['Bauamt/notiz.txt'],
+    'the per-folder access rule hides Personal/ from the Bauamt',
   )
   const asOutsider = JSON.parse(run(data, ['search', 'Garage', '--json', '--groups', 'kita']).out) as { hits: unknown[] }
   assert.equal(asOutsider.hits, [], '--groups shows what members of other groups would see: nothing here')
   const status = JSON.parse(run(data, ['status', '--json']).out) as { documents: { indexed: number }; search: { semantic: boolean } }
-  assert.is(status.documents.indexed, 1)
+  assert.is(status.documents.indexed, 2)
   assert.is(status.search.semantic, false)
 })
 

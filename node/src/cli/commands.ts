@@ -5,6 +5,7 @@ import { HttpServer } from '../api/server.ts'
 import { buildStatus } from '../api/routes/status.ts'
 import { presentFailure, presentSource } from '../api/presenters.ts'
 import { addSource } from '../ingest/add-source.ts'
+import { ValidationError } from '../errors.ts'
 import { logger, setQuiet } from '../log.ts'
 import { WissensnetzNode } from '../node.ts'
 import { groupPrincipal, LOCAL_OPERATOR, type Principal } from '../store/access.ts'
@@ -57,6 +58,11 @@ export function registerCommands(program: Command): void {
     .option('--include <globs>', 'nur diese Dateien (Glob-Muster, kommagetrennt)', list)
     .option('--exclude <globs>', 'diese Dateien auslassen (Glob-Muster, kommagetrennt)', list)
     .option('--password-env <var>', 'IMAP: Umgebungsvariable mit dem Passwort')
+    .option(
+      '--access <rule>',
+      'Ordner: Zugriff je Unterordner, z. B. "Personal/**=personalamt,leitung" (mehrfach möglich; erste passende Regel gilt)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .action(async (kind: string, location: string, opts: Record<string, unknown>, command: Command) => {
       const options: Record<string, unknown> = {}
       if (opts.owner !== undefined) options.owner = opts.owner
@@ -64,6 +70,7 @@ export function registerCommands(program: Command): void {
       if (opts.include !== undefined) options.include = opts.include
       if (opts.exclude !== undefined) options.exclude = opts.exclude
       if (opts.passwordEnv !== undefined) options.passwordEnv = opts.passwordEnv
+      if (opts.access !== undefined) options.access = (opts.access as string[]).map(parseAccessRule)
       await withNode(command, true, false, async (node) => {
         const source = addSource(node.sources, {
           kind: kind as 'folder' | 'mail' | 'dms',
@@ -239,6 +246,17 @@ export function registerCommands(program: Command): void {
         await node.close()
       })
     })
+}
+
+/** "Personal/**=personalamt,leitung" → { pattern, groups } */
+function parseAccessRule(rule: string): { pattern: string; groups: string[] } {
+  const at = rule.lastIndexOf('=')
+  const pattern = rule.slice(0, at).trim()
+  const groups = list(rule.slice(at + 1))
+  if (at <= 0 || pattern === '' || groups.length === 0) {
+    throw new ValidationError(`Zugriffsregel "${rule}" ist ungültig; erwartet wird Muster=gruppe1,gruppe2`)
+  }
+  return { pattern, groups }
 }
 
 function addDemoSources(node: WissensnetzNode): void {

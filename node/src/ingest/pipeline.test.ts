@@ -149,4 +149,29 @@ test('filters narrow by source, type and date', async () => {
   }
 })
 
+test('a mailbox is visible to its owner and delegates only; attachments become child documents', async () => {
+  const { DEMO_DIR } = await import('../cli/commands.ts')
+  const node = await openTestNode()
+  try {
+    addSource(node.sources, {
+      kind: 'mail',
+      location: `${DEMO_DIR}postfach-bauamt.mbox`,
+      name: 'Postfach',
+      options: { owner: 'wendling', delegates: ['klein'] },
+    })
+    const [run] = await ingestAll(node)
+    assert.is(run?.errors, 0)
+    const owner = await node.search.search({ principals: ['user:wendling'] }, 'Carport', { limit: 10 })
+    const delegate = await node.search.search({ principals: ['user:klein'] }, 'Carport', { limit: 10 })
+    const colleague = await node.search.search({ principals: ['user:schmitz', 'group:bauamt'] }, 'Carport', { limit: 10 })
+    assert.ok(owner.hits.length > 0, 'the owner finds the mail')
+    assert.equal(delegate.hits.length, owner.hits.length, 'a delegate sees the same')
+    assert.equal(colleague.hits, [], 'a colleague sees nothing of the mailbox')
+    const children = node.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE parent_id IS NOT NULL').get() as { n: number }
+    assert.ok(children.n >= 2, 'the attachments are indexed as child documents of their messages')
+  } finally {
+    await node.close()
+  }
+})
+
 test.run()
