@@ -4,20 +4,31 @@
  * Datasets (read from ../shared/data, see its README): XQuAD-de (German questions, and the same questions in
  * English) and Karlsruhe council papers (subject line → the paper's PDFs). Each is indexed through
  * LexicalIndex in a temporary SQLite database twice: with the German analyser (ours) and with plain lower-case
- * tokens (baseline: same FTS5 engine and weights, no folding, stopwords, stemming or compounds). A third row
- * shows ours with the common-terms cut-off forced on, to measure what that performance measure costs.
+ * tokens (baseline: same FTS5 engine and column weights, no folding, stopwords, stemming or compounds). Two
+ * more rows show what the work bounds for large indexes cost in quality: ours without any bound, and ours with
+ * the common-terms cut-off forced on (it normally starts at COMMON_TERMS_MIN_CHUNKS chunks).
  *
- * Usage: node --import tsx bench/search.ts [--dataset xquad|karlsruhe] [--title-weight N]
+ * Usage: node --import tsx bench/search.ts [--dataset xquad|karlsruhe] [--title-weight N] [--scale CHUNKS]
+ * --scale additionally measures query latency on the Karlsruhe chunks written again and again up to CHUNKS
+ * (e.g. 1000000; takes minutes and about 1 GB of temporary disk per million chunks).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GermanAnalyzer, type TextAnalyzer } from '../node/src/index/analysis/index.ts'
-import { LexicalIndex, type LexicalIndexInit, TITLE_WEIGHT } from '../node/src/index/lexical.ts'
+import { germanLexicon } from '../node/src/index/analysis/lexicon.ts'
+import {
+  COMMON_TERM_DF_FRACTION,
+  LexicalIndex,
+  type LexicalIndexInit,
+  MAX_QUERY_POSTINGS,
+  TITLE_WEIGHT,
+} from '../node/src/index/lexical.ts'
 import { setQuiet } from '../node/src/log.ts'
 import { type Db, openDatabase } from '../node/src/store/db.ts'
 import { paragraphChunks } from './lib/chunks.ts'
 import { type CorpusDoc, dataFile, missingFiles, type Query, readJsonl } from './lib/data.ts'
+import { lexicalScale } from './lib/lexical-scale.ts'
 import { mean, ndcgAt, percentile, reciprocalRankAt } from './lib/metrics.ts'
 import { PlainAnalyzer } from './lib/plain-analyzer.ts'
 
@@ -27,6 +38,8 @@ const KARLSRUHE_CHUNK_CANDIDATES = 100
 const KARLSRUHE_CHUNK_CHARS = 1500
 const KARLSRUHE_OVERLAP_CHARS = 200
 const BYTES_PER_MB = 1_000_000
+/** Karlsruhe title queries timed at --scale (each twice: unfiltered and with an access filter). */
+const SCALE_QUERIES = 100
 
 interface Dataset {
   name: string
@@ -44,6 +57,10 @@ interface Row {
   mrr: number
   ndcg: number
   indexMBs: number | null
+  /** the same per CPU second of this process: steadier than wall time on a shared machine */
+  indexCpuMBs: number | null
+  /** size of the SQLite file (whole store: FTS index plus the minimal document and chunk rows) */
+  diskMB: number | null
   p50: number
   p95: number
 }
@@ -54,7 +71,9 @@ interface BuiltIndex {
   /** corpus document id of each chunk id */
   docOfChunk: Map<number, string>
   seconds: number
+  cpuSeconds: number
   bytes: number
+  diskBytes: number
 }
 
 const args = parseArgs(process.argv.slice(2))
@@ -82,6 +101,10 @@ const DATASETS: Dataset[] = [
 function main(): void {
   const rows: Row[] = []
   const notes: string[] = []
+  // loaded once per process; timed apart so that indexing figures are not dominated by it on small corpora
+  const started = performance.now()
+  const lexicon = germanLexicon()
+  notes.push(`German word list loaded once per process: ${lexicon.size} compound parts in ${Math.round(performance.now() - started)} ms`)
   for (const dataset of DATASETS) {
     if (args.dataset !== undefined && !dataset.name.toLowerCase().startsWith(args.dataset)) continue
     const missing = missingFiles(dataset.corpus, ...dataset.querySets.map((q) => q.file))
@@ -99,7 +122,14 @@ function main(): void {
         analyzer: new GermanAnalyzer(),
         variants: [
           { name: 'ours (German analysis)', init: weights },
-          { name: 'ours + common-terms cut-off 5%', init: { ...weights, commonTermFraction: 0.05, commonTermsMinChunks: 0 } },
+          {
+            name: 'ours without work bounds',
+            init: { ...weights, maxQueryPostings: Number.POSITIVE_INFINITY, commonTermFraction: 1 },
+          },
+          {
+            name: `ours + common-terms cut-off ${COMMON_TERM_DF_FRACTION * 100}%`,
+            init: { ...weights, commonTermFraction: COMMON_TERM_DF_FRACTION, commonTermsMinChunks: 0 },
+          },
         ],
       },
       { name: 'baseline (plain BM25)', analyzer: new PlainAnalyzer(), variants: [{ name: 'baseline (plain BM25)', init: weights }] },
@@ -117,6 +147,8 @@ function main(): void {
               queries: queries.length,
               ...result,
               indexMBs: v === 0 ? built.bytes / BYTES_PER_MB / built.seconds : null,
+              indexCpuMBs: v === 0 ? built.bytes / BYTES_PER_MB / built.cpuSeconds : null,
+              diskMB: v === 0 ? built.diskBytes / BYTES_PER_MB : null,
             })
           }
         }
@@ -126,8 +158,21 @@ function main(): void {
       }
     }
     if (dataset.name === 'Karlsruhe') notes.push(analyserThroughput(docs))
+    if (dataset.name === 'Karlsruhe' && args.scale !== undefined) {
+      const queries = querySets[0]?.queries.slice(0, SCALE_QUERIES) ?? []
+      lexicalScale(docs, queries, args.scale, {
+        'ours (default bounds)': weights,
+        'ours without work bounds': { ...weights, maxQueryPostings: Number.POSITIVE_INFINITY, commonTermFraction: 1 },
+      })
+    }
   }
   printTable(rows)
+  const cutOff = COMMON_TERM_DF_FRACTION * 100
+  console.log(`ours: work bound ${MAX_QUERY_POSTINGS} postings per query; cut-off: terms in over ${cutOff}% of chunks`)
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
+  console.log(`load average at the end: ${load} (timings are comparable only within one run)`)
   for (const note of notes) console.log(note)
 }
 
@@ -145,6 +190,7 @@ function buildIndex(docs: CorpusDoc[], analyzer: TextAnalyzer, chunk: ((text: st
   let bytes = 0
   let chunkId = 0
   const started = performance.now()
+  const cpu = process.cpuUsage()
   db.transaction(() => {
     docs.forEach((doc, i) => {
       const docId = i + 1
@@ -160,10 +206,15 @@ function buildIndex(docs: CorpusDoc[], analyzer: TextAnalyzer, chunk: ((text: st
     })
   })()
   const seconds = (performance.now() - started) / 1000
-  return { db, dir, docOfChunk, seconds, bytes }
+  const used = process.cpuUsage(cpu)
+  const cpuSeconds = (used.user + used.system) / 1e6
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  return { db, dir, docOfChunk, seconds, cpuSeconds, bytes, diskBytes: statSync(join(dir, 'bench.db')).size }
 }
 
-function evaluate(index: LexicalIndex, built: BuiltIndex, queries: Query[], candidates: number): Omit<Row, 'dataset' | 'engine' | 'queries' | 'indexMBs'> {
+type Quality = Pick<Row, 'mrr' | 'ndcg' | 'p50' | 'p95'>
+
+function evaluate(index: LexicalIndex, built: BuiltIndex, queries: Query[], candidates: number): Quality {
   const rr: number[] = []
   const ndcg: number[] = []
   const ms: number[] = []
@@ -199,11 +250,12 @@ function analyserThroughput(docs: CorpusDoc[]): string {
   }
   const cold = pass()
   const warm = pass()
-  return `German analyser alone on Karlsruhe (${(bytes / BYTES_PER_MB).toFixed(1)} MB): ${cold.toFixed(1)} MB/s first pass, ${warm.toFixed(1)} MB/s repeated`
+  const mb = (bytes / BYTES_PER_MB).toFixed(1)
+  return `German analyser alone on Karlsruhe (${mb} MB): ${cold.toFixed(1)} MB/s first pass, ${warm.toFixed(1)} MB/s repeated`
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['dataset', 'engine', 'queries', 'MRR@10', 'nDCG@10', 'index MB/s', 'p50 ms', 'p95 ms']
+  const header = ['dataset', 'engine', 'queries', 'MRR@10', 'nDCG@10', 'index MB/s', 'MB/CPU-s', 'disk MB', 'p50 ms', 'p95 ms']
   const body = rows.map((r) => [
     r.dataset,
     r.engine,
@@ -211,6 +263,8 @@ function printTable(rows: Row[]): void {
     r.mrr.toFixed(3),
     r.ndcg.toFixed(3),
     r.indexMBs === null ? '(same)' : r.indexMBs.toFixed(2),
+    r.indexCpuMBs === null ? '(same)' : r.indexCpuMBs.toFixed(2),
+    r.diskMB === null ? '(same)' : r.diskMB.toFixed(1),
     r.p50.toFixed(2),
     r.p95.toFixed(2),
   ])
@@ -221,11 +275,12 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b))
 }
 
-function parseArgs(argv: string[]): { dataset?: string; titleWeight?: number } {
-  const out: { dataset?: string; titleWeight?: number } = {}
+function parseArgs(argv: string[]): { dataset?: string; titleWeight?: number; scale?: number } {
+  const out: { dataset?: string; titleWeight?: number; scale?: number } = {}
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--dataset') out.dataset = argv[++i]?.toLowerCase()
     else if (argv[i] === '--title-weight') out.titleWeight = Number(argv[++i])
+    else if (argv[i] === '--scale') out.scale = Number(argv[++i])
   }
   return out
 }

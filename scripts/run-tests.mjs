@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 
-const ROOTS = ['protocol/src', 'node/src', 'ui/src']
+const ROOTS = ['protocol/src', 'node/src', 'ui/src', 'ui/e2e']
 /** A test file that runs longer than this is killed and counted as failed. */
 const FILE_TIMEOUT_MS = 10 * 60 * 1000
 const only = process.argv[2]

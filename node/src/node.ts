@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
+import { type AgentResolver, type AgentService, createAgents, type ScopeBindings } from './agents/index.ts'
+import { AnswerService, PassageRetriever } from './answers/index.ts'
+import { type AuthService, createAuth } from './auth/index.ts'
+import { OidcLogin } from './auth/oidc.ts'
 import type { Config } from './config/schema.ts'
 import { loadConfig, writeDefaultConfig } from './config/load.ts'
 import { ChunkCatalog } from './index/catalog.ts'
@@ -12,10 +16,13 @@ import { connectorFor } from './ingest/connectors/index.ts'
 import { IngestPipeline } from './ingest/pipeline.ts'
 import { IngestScheduler } from './ingest/scheduler.ts'
 import { DEFAULT_PARSE_LIMITS } from './ingest/types.ts'
+import { createFederation, type Federation } from './federation/index.ts'
+import { ChatModel } from './llm/chat.ts'
 import type { Embedder } from './llm/embedder.ts'
 import { createLlamaEmbedder } from './llm/embedder.ts'
 import { logger } from './log.ts'
 import { AccessSets } from './store/access.ts'
+import { ConversationRepository } from './store/conversations.ts'
 import { type Db, openDatabase } from './store/db.ts'
 import { DataDirLock, type DataDir, ensureDataDir } from './store/datadir.ts'
 import { DocumentRepository } from './store/documents.ts'
@@ -24,6 +31,7 @@ import { SourceRepository } from './store/sources.ts'
 
 const log = logger('node')
 const BYTES_PER_MEGABYTE = 1024 * 1024
+const MS_PER_MINUTE = 60_000
 
 export interface NodeOptions {
   dataDir: DataDir
@@ -31,6 +39,8 @@ export interface NodeOptions {
   exclusive: boolean
   /** load the embedding model (search needs it for hybrid queries; `sources list` does not) */
   models?: boolean
+  /** also load the chat model (`serve`, `ask`); without it answers are extractive. Default false */
+  chat?: boolean
   configOverrides?: (config: Config) => Config
 }
 
@@ -51,9 +61,21 @@ export class WissensnetzNode {
   readonly scheduler: IngestScheduler
   readonly search: SearchService
   readonly runs: IngestRunLog
+  readonly agents: AgentService
+  readonly agentScopes: ScopeBindings
+  /** resolves an agent for a run: instructions, parameters, template and its scope's sources */
+  readonly agentRunner: AgentResolver
   embedder: Embedder | null = null
   vectors: VectorIndex | null = null
   embedding: EmbeddingStage | null = null
+  readonly answers: AnswerService
+  /** accounts, sessions and API tokens */
+  readonly auth: AuthService
+  /** single sign-on, when `auth.oidc` is configured */
+  readonly oidc: OidcLogin | null
+  /** the consortium network; null unless config federation.enabled (started by `serve`) */
+  readonly federation: Federation | null
+  chat: ChatModel | null = null
   private readonly lock: DataDirLock | null
 
   private constructor(
@@ -73,6 +95,12 @@ export class WissensnetzNode {
       throw err
     }
     this.sources = new SourceRepository(this.db)
+    const authConfig = this.config.auth
+    this.auth = createAuth({
+      db: this.db,
+      session: { maxAgeMs: authConfig.sessionHours * 60 * MS_PER_MINUTE, idleMs: authConfig.sessionIdleMinutes * MS_PER_MINUTE },
+    })
+    this.oidc = authConfig.oidc === null ? null : new OidcLogin({ settings: authConfig.oidc, auth: this.auth })
     this.documents = new DocumentRepository(this.db)
     this.accessSets = new AccessSets(this.db)
     this.lexical = new LexicalIndex(this.db)
@@ -90,6 +118,15 @@ export class WissensnetzNode {
       concurrency: ingest.concurrency,
     })
     this.runs = new IngestRunLog(this.db)
+    const agents = createAgents({
+      db: this.db,
+      sources: this.sources,
+      municipality: this.config.node.name,
+      installStarters: options.exclusive,
+    })
+    this.agents = agents.service
+    this.agentScopes = agents.scopes
+    this.agentRunner = agents.runner
     this.scheduler = new IngestScheduler({
       runs: this.runs,
       pipeline: this.pipeline,
@@ -109,6 +146,19 @@ export class WissensnetzNode {
       candidates: this.config.search.candidates,
       semantic: () => (this.embedder !== null && this.vectors !== null ? { embedder: this.embedder, index: this.vectors } : null),
     })
+    this.federation = this.config.federation.enabled
+      ? createFederation(
+          { config: this.config.federation, dataRoot: dataDir.root, municipality: this.config.node.name },
+          { db: this.db, search: this.search, sources: this.sources, agents: this.agents },
+        )
+      : null
+    this.answers = new AnswerService({
+      retriever: new PassageRetriever(this.search, this.db),
+      conversations: new ConversationRepository(this.db),
+      chat: () => this.chat,
+      agents: () => this.agentRunner,
+      maxAnswerTokens: this.config.models.maxAnswerTokens,
+    })
   }
 
   static async open(options: NodeOptions): Promise<WissensnetzNode> {
@@ -116,6 +166,7 @@ export class WissensnetzNode {
     if (options.models !== false) {
       try {
         await node.loadModels()
+        if (options.chat === true) await node.loadChatModel()
       } catch (err) {
         await node.close()
         throw err
@@ -130,6 +181,33 @@ export class WissensnetzNode {
     if (name === null || name === '') return null
     const dir = isAbsolute(this.config.models.dir) ? this.config.models.dir : join(this.dataDir.root, this.config.models.dir)
     return isAbsolute(name) ? name : join(dir, name)
+  }
+
+  /** Path of the configured chat model, or null when none is configured. */
+  chatModelPath(): string | null {
+    const name = this.config.models.chat
+    if (name === null || name === '') return null
+    const dir = isAbsolute(this.config.models.dir) ? this.config.models.dir : join(this.dataDir.root, this.config.models.dir)
+    return isAbsolute(name) ? name : join(dir, name)
+  }
+
+  private async loadChatModel(): Promise<void> {
+    const path = this.chatModelPath()
+    if (path === null) return
+    if (!existsSync(path)) {
+      log.warn(`chat model not found (${path}); answers stay extractive until it is placed there`)
+      return
+    }
+    const models = this.config.models
+    const chat = new ChatModel({
+      modelPath: path,
+      threads: models.threads || undefined,
+      slots: models.chatSlots,
+      maxQueued: models.maxQueuedRequests,
+      contextSize: models.chatContextSize,
+    })
+    await chat.start()
+    this.chat = chat
   }
 
   private async loadModels(): Promise<void> {
@@ -162,7 +240,9 @@ export class WissensnetzNode {
   }
 
   async close(): Promise<void> {
+    await this.federation?.stop()
     await this.scheduler.stop()
+    await this.chat?.stop()
     await this.vectors?.stop()
     await this.embedder?.close()
     this.db.close()

@@ -44,6 +44,8 @@ export interface SearchHit {
   source: { id: number; name: string; kind: string }
   page: number | null
   section: string | null
+  /** character offsets of the passage in the document's text (`GET /api/documents/:id`), to open it in place */
+  passage?: { start: number; end: number }
   /** which retrievers found this passage */
   matchedBy: Array<'lexical' | 'semantic'>
 }
@@ -70,7 +72,8 @@ export type AddSourceRequest = z.infer<typeof addSourceRequestSchema>
 
 export interface StatusResponse {
   node: { name: string; version: string }
-  access: { mode: 'loopback-only'; note: string }
+  /** 'login': every API request needs a session or an API token ('loopback-only' was the mode before login existed) */
+  access: { mode: 'login' | 'loopback-only'; note: string }
   documents: { indexed: number; failed: number; chunks: number; bytes: number }
   sources: number
   search: { lexical: true; semantic: boolean; embeddingModel: string | null; note: string }

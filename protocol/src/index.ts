@@ -1,1 +1,5 @@
 export * from './api.ts'
+export * from './agent.ts'
+export * from './federation.ts'
+export * from './ask.ts'
+export * from './auth.ts'

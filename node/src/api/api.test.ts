@@ -2,12 +2,13 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { addSource } from '../ingest/add-source.ts'
 import type { WissensnetzNode } from '../node.ts'
-import { openTestNode, tempDir, writeFiles } from '../test/helpers.ts'
+import { createTestToken, openTestNode, tempDir, writeFiles } from '../test/helpers.ts'
 import { HttpServer } from './server.ts'
 
 let node: WissensnetzNode
 let server: HttpServer
 let base: string
+let auth: { authorization: string }
 
 test.before(async () => {
   const docs = tempDir('api-docs')
@@ -18,6 +19,7 @@ test.before(async () => {
   node = await openTestNode()
   addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
   await node.scheduler.triggerAll()
+  auth = await createTestToken(node, { roles: ['admin'], groups: ['bauamt'] })
   server = new HttpServer(node, '127.0.0.1', 0)
   await server.start()
   base = `http://127.0.0.1:${server.address().port}`
@@ -29,7 +31,7 @@ test.after(async () => {
 })
 
 const post = (path: string, body: unknown, raw?: string) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) })
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: raw ?? JSON.stringify(body) })
 
 test('POST /api/search answers hits with document, path, snippet, source and page', async () => {
   const res = await post('/api/search', { query: 'Hundesteuer', limit: 5 })
@@ -44,7 +46,7 @@ test('POST /api/search answers hits with document, path, snippet, source and pag
 })
 
 test('GET /api/status says that search is lexical without an embedding model', async () => {
-  const body = (await (await fetch(`${base}/api/status`)).json()) as { search: { semantic: boolean }; documents: { indexed: number } }
+  const body = (await (await fetch(`${base}/api/status`, { headers: auth })).json()) as { search: { semantic: boolean }; documents: { indexed: number } }
   assert.is(body.search.semantic, false)
   assert.is(body.documents.indexed, 2)
 })
@@ -63,13 +65,13 @@ test('malformed and invalid requests get a clear 400 and never a stack trace', a
 
   const big = await post('/api/search', { query: 'x'.repeat(400_000) })
   assert.is(big.status, 413)
-  const unknown = await fetch(`${base}/api/nichts`)
+  const unknown = await fetch(`${base}/api/nichts`, { headers: auth })
   assert.is(unknown.status, 404)
   assert.is(((await unknown.json()) as { error: { code: string } }).error.code, 'not_found')
 })
 
 test('sources can be listed, added with validation, and their ingest followed as Server-Sent Events', async () => {
-  const list = (await (await fetch(`${base}/api/sources`)).json()) as { sources: Array<{ name: string; documents: { indexed: number } }> }
+  const list = (await (await fetch(`${base}/api/sources`, { headers: auth })).json()) as { sources: Array<{ name: string; documents: { indexed: number } }> }
   assert.equal(
     list.sources.map((s) => [s.name, s.documents.indexed]),
     [['Ablage', 2]],
@@ -77,7 +79,7 @@ test('sources can be listed, added with validation, and their ingest followed as
   const missing = await post('/api/sources', { kind: 'folder', location: '/gibt/es/nicht' })
   assert.is(missing.status, 400)
 
-  const events = await fetch(`${base}/api/ingest/events`)
+  const events = await fetch(`${base}/api/ingest/events`, { headers: auth })
   const reader = events.body?.getReader()
   const docs = tempDir('api-more')
   writeFiles(docs, { 'neu.txt': 'Ein neues Dokument über Parkausweise.' })

@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { ValidationError, WissensnetzError } from '../errors.ts'
 import { logger } from '../log.ts'
 

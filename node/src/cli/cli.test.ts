@@ -56,7 +56,7 @@ test('bad input on the command line gets a clear message and a non-zero exit', (
   const mailWithoutOwner = run(data, ['sources', 'add', 'mail', DEMO_DIR + 'postfach-bauamt.mbox'])
   assert.is(mailWithoutOwner.code, 1)
   assert.match(mailWithoutOwner.err, /Eigentümer/)
-  writeFiles(data, { 'config.yaml': 'server:\n  port: 99999\n  host: 0.0.0.0\n' })
+  writeFiles(data, { 'config.yaml': 'server:\n  port: 99999\n  host: ""\n' })
   const badConfig = run(data, ['status'])
   assert.is(badConfig.code, 2, 'an invalid configuration stops the node with exit code 2')
   assert.match(badConfig.err, /server\.port/)
@@ -80,16 +80,30 @@ test('serve --demo ingests the demo corpus and answers on the API', async () => 
       await new Promise((r) => setTimeout(r, 100))
     }
     assert.ok(url, `server started: ${out}`)
-    assert.match(out, /nur vom eigenen Rechner/, 'says at start that it serves loopback only')
+    assert.match(out, /nur mit Anmeldung/, 'says at start that access needs a login')
+    // First start: admin and the demo reader (group bauamt) with passwords printed once.
+    const login = async (username: string) => {
+      const password = new RegExp(`^  ${username}\\t(\\S+)\\t`, 'm').exec(out)?.[1] ?? ''
+      const res = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      })
+      assert.is(res.status, 200, `login ${username}`)
+      const { csrfToken } = (await res.json()) as { csrfToken: string }
+      return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] as string, 'x-csrf-token': csrfToken }
+    }
+    const admin = await login('admin')
+    const demo = await login('demo')
     let progress: { running: number | null; sources: Array<{ phase: string }> } = { running: 1, sources: [] }
     while (Date.now() < deadline) {
-      progress = (await (await fetch(`${url}/api/ingest/progress`)).json()) as typeof progress
+      progress = (await (await fetch(`${url}/api/ingest/progress`, { headers: admin })).json()) as typeof progress
       if (progress.sources.length === 3 && progress.sources.every((s) => s.phase === 'done') && progress.running === null) break
       await new Promise((r) => setTimeout(r, 250))
     }
-    const status = (await (await fetch(`${url}/api/status`)).json()) as { documents: { indexed: number; failed: number } }
+    const status = (await (await fetch(`${url}/api/status`, { headers: admin })).json()) as { documents: { indexed: number; failed: number } }
     assert.ok(status.documents.indexed >= 30, `at least 30 demo documents indexed (${status.documents.indexed})`)
-    const errors = (await (await fetch(`${url}/api/errors`)).json()) as { failures: Array<{ path: string; reason: string }> }
+    const errors = (await (await fetch(`${url}/api/errors`, { headers: admin })).json()) as { failures: Array<{ path: string; reason: string }> }
     assert.ok(
       errors.failures.some((f) => f.path.endsWith('Scan_defekt.pdf') && f.reason === 'corrupt'),
       'the broken scan is listed with its reason',
@@ -98,7 +112,7 @@ test('serve --demo ingests the demo corpus and answers on the API', async () => 
       (await (
         await fetch(`${url}/api/search`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...demo },
           body: JSON.stringify({ query, limit: 5, filters }),
         })
       ).json()) as { hits: Array<{ path: string; source: { name: string }; page: number | null }> }

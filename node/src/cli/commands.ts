@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { HttpServer } from '../api/server.ts'
 import { buildStatus } from '../api/routes/status.ts'
+import { startupAccessNotice } from '../auth/bootstrap.ts'
 import { presentFailure, presentSource } from '../api/presenters.ts'
 import { addSource } from '../ingest/add-source.ts'
 import { ValidationError } from '../errors.ts'
@@ -221,12 +222,13 @@ export function registerCommands(program: Command): void {
     .option('--port <port>', 'HTTP-Port (Standard aus der Konfiguration, 8080)', (v) => Number.parseInt(v, 10))
     .option('--demo', 'ohne konfigurierte Quellen: den Demo-Bestand einlesen')
     .action(async (opts: { port?: number; demo?: boolean }, command: Command) => {
-      const node = await WissensnetzNode.open({ dataDir: dataDirOf(command), exclusive: true, models: true })
+      const node = await WissensnetzNode.open({ dataDir: dataDirOf(command), exclusive: true, models: true, chat: true })
       const server = new HttpServer(node, node.config.server.host, opts.port ?? node.config.server.port)
       try {
         if (opts.demo === true && node.sources.list().length === 0) addDemoSources(node)
         await server.start()
         await node.scheduler.start()
+        await node.federation?.start()
       } catch (err) {
         await server.stop()
         await node.close()
@@ -236,7 +238,7 @@ export function registerCommands(program: Command): void {
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
       process.stdout.write(
         `Wissensnetz läuft auf ${url}\n` +
-          'Zugriff: nur vom eigenen Rechner (Loopback), ohne Anmeldung – die Anmeldung folgt in einer späteren Version.\n' +
+          (await startupAccessNotice(node, { demo: opts.demo === true })) +
           `Suche: ${embeddingNote(node)}\nDatenverzeichnis: ${node.dataDir.root}\n`,
       )
       void node.scheduler.triggerAll()

@@ -2,7 +2,11 @@ import '../polyfill.ts'
 import { Command, Option } from 'commander'
 import { ConfigError, WissensnetzError } from '../errors.ts'
 import { setQuiet } from '../log.ts'
+import { registerAgentCommands } from './agent-commands.ts'
+import { registerAskCommands } from './ask-commands.ts'
 import { registerCommands } from './commands.ts'
+import { registerUserCommands } from './user-commands.ts'
+import { registerFederationCommands } from './federation-commands.ts'
 
 const program = new Command()
 program
@@ -11,6 +15,10 @@ program
   .addOption(new Option('--data <dir>', 'Datenverzeichnis').env('WISSENSNETZ_DATA').default('data'))
   .showHelpAfterError()
 registerCommands(program)
+registerFederationCommands(program)
+registerAgentCommands(program)
+registerUserCommands(program)
+registerAskCommands(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -18,7 +18,7 @@ test('the commented default file is valid and yields the defaults', () => {
 test('every problem is reported, not only the first', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wn-config-'))
   const file = join(dir, 'config.yaml')
-  writeFileSync(file, 'server:\n  port: "achtzig"\n  host: 0.0.0.0\ningest:\n  concurrency: 0\nunbekannt: 1\n')
+  writeFileSync(file, 'server:\n  port: "achtzig"\n  host: ""\ningest:\n  concurrency: 0\nunbekannt: 1\n')
   try {
     loadConfig(file)
     assert.unreachable('invalid config accepted')

@@ -2,39 +2,48 @@ import type { Statement } from 'better-sqlite3'
 import { ValidationError } from '../errors.ts'
 import { logger } from '../log.ts'
 import type { Db } from '../store/db.ts'
-import { germanAnalyzer, type TextAnalyzer } from './analysis/index.ts'
+import { germanAnalyzer, type QueryFields, type TextAnalyzer } from './analysis/index.ts'
 
 const log = logger('node:index:lexical')
 
 /**
- * BM25 column weights: a match in the title counts this many times a match in the body. Tuned on the
- * benchmarks in bench/search.ts (Karlsruhe titles are generic, "Beschlussvorlage"; XQuAD titles are English
- * article names), where values between 1 and 4 differ by less than 0.005 MRR.
+ * BM25 column weights (a match counts this many times a body match). Tuned on bench/search.ts: titles are
+ * short and specific; compound parts are weaker evidence than whole words; exact forms add a little on top of
+ * their stems, which ranks the passage that uses the query's very words first (known-item search).
  */
 export const TITLE_WEIGHT = 2
 export const BODY_WEIGHT = 1
 export const PARTS_WEIGHT = 0.5
+export const EXACT_WEIGHT = 1
 /**
- * Lucene-style common-terms handling: on an index of at least COMMON_TERMS_MIN_CHUNKS chunks, a query term
- * found in more than this fraction of all chunks is dropped when the query has rarer terms. Such terms add
- * little to the ranking (BM25 idf near zero) but make FTS5 score hundreds of thousands of rows.
+ * Neighbouring query words found within this many terms of each other score again (FTS5 NEAR), a cheap form
+ * of term-dependence ranking: it lifts passages that contain the query's phrases. 0 switches it off.
  */
-export const COMMON_TERM_DF_FRACTION = 0.05
-export const COMMON_TERMS_MIN_CHUNKS = 50_000
-/** A pasted paragraph is not a query: only this many of its terms (the rarest) are looked up. */
+export const PROXIMITY_WINDOW_TERMS = 3
+/** At most this many neighbouring word pairs of a query are checked for proximity. */
+export const MAX_PROXIMITY_PAIRS = 12
+/**
+ * Common-terms cut-off (after Lucene's CommonTermsQuery): on an index of at least COMMON_TERMS_MIN_CHUNKS
+ * chunks, a query term found in more than this fraction of all chunks is dropped when the query has rarer
+ * terms. Such terms carry little weight (BM25 idf near zero) but make FTS5 score a large part of the index.
+ */
+export const COMMON_TERM_DF_FRACTION = 0.1
+export const COMMON_TERMS_MIN_CHUNKS = 100_000
+/**
+ * Work bound per query: terms are taken rarest first until their document frequencies add up to this many
+ * postings; FTS5 scores every chunk that matches any term, so this caps the rows scored (about 0.5 µs each).
+ */
+export const MAX_QUERY_POSTINGS = 30_000
+/** A pasted paragraph is not a query: at most this many of its terms (the rarest) are looked up. */
 export const MAX_QUERY_TERMS = 48
-/** Neighbouring query words found within this many terms of each other score again (0 = off). */
-export const PROXIMITY_WINDOW_TERMS = 0
-/** At most this many word pairs of a query get a proximity boost. */
-const MAX_PROXIMITY_PAIRS = 12
+/** Upper bound on a search's result count; callers ask for candidates, not for everything. */
+export const MAX_SEARCH_LIMIT = 10_000
 /** Document frequencies and the chunk count are re-read after this long (they drift slowly). */
 const STATS_TTL_MS = 60_000
 /** Prepared search statements kept, one per distinct filter SQL. */
 const STATEMENT_CACHE_ENTRIES = 64
 /** Document frequencies kept in memory. */
 const DF_CACHE_ENTRIES = 50_000
-/** Upper bound on a search's result count; callers ask for candidates, not for everything. */
-export const MAX_SEARCH_LIMIT = 10_000
 
 export interface LexicalIndexInit {
   /** the German analyser by default; benchmarks pass a plain one for their baseline */
@@ -42,12 +51,15 @@ export interface LexicalIndexInit {
   titleWeight?: number
   bodyWeight?: number
   partsWeight?: number
-  /** fraction of chunks above which a query term counts as common; 1 switches the cut-off off */
+  exactWeight?: number
+  /** see PROXIMITY_WINDOW_TERMS; 0 = off */
+  proximityWindow?: number
+  /** fraction of chunks above which a query term counts as common; 1 = never */
   commonTermFraction?: number
   /** the cut-off applies only to indexes with at least this many chunks */
   commonTermsMinChunks?: number
-  /** boost chunks where neighbouring query words occur within this many terms of each other; 0 = off */
-  proximityWindow?: number
+  /** see MAX_QUERY_POSTINGS */
+  maxQueryPostings?: number
 }
 
 export interface LexicalSearchOptions {
@@ -60,6 +72,25 @@ export interface LexicalHit {
   chunkId: number
   /** higher is better (negated FTS5 bm25) */
   score: number
+}
+
+/** The analysed columns of one chunk, as FTS5 stores them (space-separated terms). */
+export interface LexicalEntry {
+  title: string
+  body: string
+  parts: string
+  exact: string
+}
+
+/**
+ * Analyses one chunk for the index. Pure and synchronous: the CPU-heavy half of indexing, which an ingest
+ * pipeline may run ahead of its write transaction or in a worker thread; addAnalyzed() does the write.
+ */
+export function analyzeChunk(analyzer: TextAnalyzer, title: string, body: string): LexicalEntry {
+  const titleTerms = analyzer.analyzeForIndex(title).join(' ')
+  const fields = analyzer.analyzeFields?.(body)
+  if (fields === undefined) return { title: titleTerms, body: analyzer.analyzeForIndex(body).join(' '), parts: '', exact: '' }
+  return { title: titleTerms, body: fields.words.join(' '), parts: fields.parts.join(' '), exact: fields.exact.join(' ') }
 }
 
 interface Cached<T> {
@@ -75,12 +106,11 @@ interface Cached<T> {
 export class LexicalIndex {
   readonly #db: Db
   readonly #analyzer: TextAnalyzer
-  readonly #titleWeight: number
-  readonly #bodyWeight: number
-  readonly #partsWeight: number
+  readonly #weights: string
+  readonly #proximityWindow: number
   readonly #commonFraction: number
   readonly #commonMinChunks: number
-  readonly #proximityWindow: number
+  readonly #maxPostings: number
   readonly #insert: Statement
   readonly #delete: Statement
   readonly #documentFrequency: Statement
@@ -92,86 +122,115 @@ export class LexicalIndex {
   constructor(db: Db, init: LexicalIndexInit = {}) {
     this.#db = db
     this.#analyzer = init.analyzer ?? germanAnalyzer()
-    this.#titleWeight = positive(init.titleWeight ?? TITLE_WEIGHT, 'titleWeight')
-    this.#bodyWeight = positive(init.bodyWeight ?? BODY_WEIGHT, 'bodyWeight')
-    this.#partsWeight = positive(init.partsWeight ?? PARTS_WEIGHT, 'partsWeight')
+    // inlined into SQL: validated numbers only
+    this.#weights = [
+      weight(init.titleWeight ?? TITLE_WEIGHT, 'titleWeight'),
+      weight(init.bodyWeight ?? BODY_WEIGHT, 'bodyWeight'),
+      weight(init.partsWeight ?? PARTS_WEIGHT, 'partsWeight'),
+      weight(init.exactWeight ?? EXACT_WEIGHT, 'exactWeight'),
+    ].join(', ')
+    this.#proximityWindow = Math.max(0, Math.floor(init.proximityWindow ?? PROXIMITY_WINDOW_TERMS))
     this.#commonFraction = init.commonTermFraction ?? COMMON_TERM_DF_FRACTION
     this.#commonMinChunks = init.commonTermsMinChunks ?? COMMON_TERMS_MIN_CHUNKS
-    this.#proximityWindow = init.proximityWindow ?? PROXIMITY_WINDOW_TERMS
-    this.#insert = db.prepare('INSERT OR REPLACE INTO chunk_fts (rowid, title, body, parts) VALUES (?, ?, ?, ?)')
+    this.#maxPostings = init.maxQueryPostings ?? MAX_QUERY_POSTINGS
+    this.#insert = db.prepare('INSERT OR REPLACE INTO chunk_fts (rowid, title, body, parts, exact) VALUES (?, ?, ?, ?, ?)')
     this.#delete = db.prepare('DELETE FROM chunk_fts WHERE rowid = ?')
     this.#documentFrequency = db.prepare('SELECT doc FROM chunk_fts_vocab WHERE term = ?').pluck()
-    // the averages record of FTS5 would be O(1) but is internal; counting chunks is cheap and cached
     this.#chunkCount = db.prepare('SELECT count(*) FROM chunks').pluck()
   }
 
   /** Indexes (or re-indexes) one chunk. Runs inside the caller's transaction when there is one. */
   add(chunkId: number, title: string, body: string): void {
-    const titleTerms = this.#analyzer.analyzeForIndex(title).join(' ')
-    if (this.#analyzer.analyzeFields === undefined) {
-      this.#insert.run(chunkId, titleTerms, this.#analyzer.analyzeForIndex(body).join(' '), '')
-      return
-    }
-    const { words, parts } = this.#analyzer.analyzeFields(body)
-    this.#insert.run(chunkId, titleTerms, words.join(' '), parts.join(' '))
+    this.addAnalyzed(chunkId, analyzeChunk(this.#analyzer, title, body))
+  }
+
+  /** The analysed columns of a chunk, with this index's analyser (see analyzeChunk). */
+  analyze(title: string, body: string): LexicalEntry {
+    return analyzeChunk(this.#analyzer, title, body)
+  }
+
+  /** Indexes a chunk analysed beforehand with analyzeChunk (outside the transaction, or in a worker). */
+  addAnalyzed(chunkId: number, entry: LexicalEntry): void {
+    this.#insert.run(chunkId, entry.title, entry.body, entry.parts, entry.exact)
   }
 
   remove(chunkIds: Iterable<number>): void {
     for (const id of chunkIds) this.#delete.run(id)
   }
 
-  /** The terms a query is searched with, after analysis and the common-terms cut-off (also for explanations). */
-  queryTerms(query: string): string[] {
-    const terms = this.#analyzer.analyzeQuery(query)
-    if (terms.length === 0) return terms
+  /**
+   * The analysed query after the common-terms cut-off and the postings budget (also for explanations and
+   * tests). Terms are considered rarest first; exact forms compete with stems for the same budget.
+   */
+  queryFields(query: string): QueryFields {
+    const fields = this.#analyzer.analyzeQueryFields?.(query) ?? { terms: this.#analyzer.analyzeQuery(query), exact: [], sequence: [] }
+    if (fields.terms.length === 0) return fields
     const chunks = this.#cachedChunkCount()
     const cutOff = chunks >= this.#commonMinChunks && this.#commonFraction < 1
-    if (!cutOff && terms.length <= MAX_QUERY_TERMS) return terms
-    const withDf = terms.map((term) => ({ term, df: this.#cachedDf(term) })).filter((t) => t.df > 0)
-    withDf.sort((a, b) => a.df - b.df)
-    let kept = withDf
-    if (cutOff) {
-      const limit = this.#commonFraction * chunks
-      const rare = withDf.filter((t) => t.df <= limit)
-      // only common terms: keep the rarest of them rather than nothing
-      kept = rare.length > 0 ? rare : withDf.slice(0, 1)
+    const total = fields.terms.length + fields.exact.length
+    // small indexes and short queries: every term, without looking up frequencies
+    if (!cutOff && total <= MAX_QUERY_TERMS && chunks * total <= this.#maxPostings) return fields
+    const maxDf = cutOff ? this.#commonFraction * chunks : Number.POSITIVE_INFINITY
+    const candidates = [
+      ...fields.terms.map((term) => ({ term, exact: false, df: this.#cachedDf(term) })),
+      ...fields.exact.map((term) => ({ term, exact: true, df: this.#cachedDf(term) })),
+    ].filter((c) => c.df > 0)
+    candidates.sort((a, b) => a.df - b.df)
+    const terms: string[] = []
+    const exact: string[] = []
+    let postings = 0
+    for (const c of candidates) {
+      const first = terms.length === 0 && !c.exact
+      // a query of common terms only still searches with its rarest stem
+      if (!first && (c.df > maxDf || postings + c.df > this.#maxPostings || terms.length + exact.length >= MAX_QUERY_TERMS)) continue
+      postings += c.df
+      if (c.exact) exact.push(c.term)
+      else terms.push(c.term)
     }
-    return kept.slice(0, MAX_QUERY_TERMS).map((t) => t.term)
+    return { terms, exact, sequence: fields.sequence }
   }
 
   search(query: string, options: LexicalSearchOptions): LexicalHit[] {
     const limit = Math.floor(options.limit)
     if (!(limit > 0)) return []
     if (limit > MAX_SEARCH_LIMIT) throw new ValidationError(`limit über ${MAX_SEARCH_LIMIT}`)
-    const terms = this.queryTerms(query)
-    if (terms.length === 0) return []
-    // terms hold only letters, digits and '_': quoting makes each a plain token for FTS5, never an operator
-    const clauses = terms.map((term) => `"${term}"`)
-    if (this.#proximityWindow > 0) clauses.push(...this.#proximityClauses(query, new Set(terms)))
-    const match = clauses.join(' OR ')
+    const match = this.#matchExpression(this.queryFields(query))
+    if (match === '') return []
     const where = options.where
     const statement = this.#searchStatement(where?.sql.trim() ?? '')
     const rows = statement.all(match, ...(where?.params ?? []), limit) as Array<[number, number]>
-    log.trace('lexical search', { terms: terms.length, hits: rows.length })
+    log.trace('lexical search', { hits: rows.length })
     return rows.map(([chunkId, score]) => ({ chunkId, score }))
   }
 
-  /** NEAR groups for neighbouring query words: a passage that has them close together scores their idf again. */
-  #proximityClauses(query: string, kept: Set<string>): string[] {
-    const sequence = this.#analyzer.querySequence?.(query) ?? []
-    const pairs = new Set<string>()
-    for (let i = 1; i < sequence.length && pairs.size < MAX_PROXIMITY_PAIRS; i++) {
-      const a = sequence[i - 1] as string
-      const b = sequence[i] as string
-      if (a !== b && kept.has(a) && kept.has(b)) pairs.add(`NEAR("${a}" "${b}", ${this.#proximityWindow})`)
+  /**
+   * FTS5 query: stems and parts in the title, body and parts columns, exact words in the exact column, and a
+   * NEAR group per neighbouring word pair, all ORed. Terms hold only letters, digits and '_', so quoting
+   * makes each a plain token for FTS5, never an operator.
+   */
+  #matchExpression(fields: QueryFields): string {
+    if (fields.terms.length === 0) return ''
+    const quoted = (terms: readonly string[]): string => terms.map((t) => `"${t}"`).join(' OR ')
+    if (this.#analyzer.analyzeFields === undefined) return quoted(fields.terms)
+    const clauses = [`{title body parts} : (${quoted(fields.terms)})`]
+    if (fields.exact.length > 0) clauses.push(`exact : (${quoted(fields.exact)})`)
+    if (this.#proximityWindow > 0) {
+      const kept = new Set(fields.terms)
+      const pairs = new Set<string>()
+      for (let i = 1; i < fields.sequence.length && pairs.size < MAX_PROXIMITY_PAIRS; i++) {
+        const a = fields.sequence[i - 1] as string
+        const b = fields.sequence[i] as string
+        if (a !== b && kept.has(a) && kept.has(b)) pairs.add(`{title body} : NEAR("${a}" "${b}", ${this.#proximityWindow})`)
+      }
+      clauses.push(...pairs)
     }
-    return [...pairs]
+    return clauses.join(' OR ')
   }
 
   #searchStatement(whereSql: string): Statement {
     let statement = this.#searches.get(whereSql)
     if (statement !== undefined) {
-      // keep recently used statements at the end (Map order) so that eviction drops the oldest
+      // keep recently used statements last in Map order, so that eviction drops the least recently used
       this.#searches.delete(whereSql)
       this.#searches.set(whereSql, statement)
       return statement
@@ -179,7 +238,7 @@ export class LexicalIndex {
     const joinDocuments = /\bd\./.test(whereSql)
     statement = this.#db
       .prepare(
-        `SELECT chunk_fts.rowid, -bm25(chunk_fts, ${this.#titleWeight}, ${this.#bodyWeight}, ${this.#partsWeight}) AS score
+        `SELECT chunk_fts.rowid, -bm25(chunk_fts, ${this.#weights}) AS score
         FROM chunk_fts
         JOIN chunks c ON c.id = chunk_fts.rowid
         ${joinDocuments ? 'JOIN documents d ON d.id = c.document_id' : ''}
@@ -215,7 +274,7 @@ export class LexicalIndex {
   }
 }
 
-function positive(value: number, name: string): number {
+function weight(value: number, name: string): number {
   if (!Number.isFinite(value) || value <= 0) throw new ValidationError(`${name} muss eine positive Zahl sein`)
   return value
 }

@@ -160,6 +160,7 @@ export class SearchService {
         source: { id: info.source_id, name: info.source_name, kind: info.source_kind },
         page: info.page,
         section: info.section,
+        passage: { start: info.start_offset, end: info.end_offset },
         matchedBy: entry.matchedBy,
       }
     })

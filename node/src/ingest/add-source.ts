@@ -1,7 +1,8 @@
 import type { AddSourceRequest } from '@wissensnetz/protocol'
 import { existsSync, statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import { ValidationError } from '../errors.ts'
+import { ConfigError, ValidationError } from '../errors.ts'
+import { type MailSourceOptions, resolveMailSource } from './connectors/mail/options.ts'
 import { groupPrincipal } from '../store/access.ts'
 import type { SourceRepository, SourceRow } from '../store/sources.ts'
 
@@ -22,6 +23,14 @@ export function addSource(sources: SourceRepository, request: AddSourceRequest):
   const options = { ...(request.options ?? {}) }
   if (request.kind === 'mail' && options.owner === undefined && options.visibility !== 'groups') {
     throw new ValidationError('Ein Postfach braucht einen Eigentümer (owner), oder die Sichtbarkeit "groups" mit Gruppen.')
+  }
+  if (request.kind === 'mail') {
+    try {
+      resolveMailSource({ ...options, location } as MailSourceOptions)
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ValidationError(err.problems.join(' '), err.problems)
+      throw err
+    }
   }
   const name = request.name ?? defaultName(location, isImap)
   return sources.add({

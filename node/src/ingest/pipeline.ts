@@ -94,8 +94,9 @@ export class IngestPipeline {
       options.onProgress?.({ ...progress })
     }
 
-    const connector = this.init.connectorFor(source)
+    let connector: Connector | undefined
     try {
+      connector = this.init.connectorFor(source)
       emit(true)
       const items: SourceItem[] = []
       for await (const item of connector.scan(signal)) {
@@ -137,11 +138,12 @@ export class IngestPipeline {
       progress.filesRemoved += this.removeExpired()
       return this.finish(progress, 'done', emit)
     } catch (err) {
-      progress.error = err instanceof WissensnetzError && err.expose !== false ? err.message : 'Unerwarteter Fehler (siehe Protokoll des Knotens)'
+      // Typed errors carry German messages meant for the admin (no secrets); anything else stays in the log.
+      progress.error = err instanceof WissensnetzError ? err.message : 'Unerwarteter Fehler (siehe Protokoll des Knotens)'
       this.finish(progress, 'failed', emit)
       throw err
     } finally {
-      await connector.close?.()
+      await connector?.close?.()
     }
   }
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Role } from '@wissensnetz/protocol'
 import { WissensnetzNode } from '../node.ts'
 import { resolveDataDir } from '../store/datadir.ts'
 
@@ -33,4 +34,22 @@ export async function openTestNode(dataRoot = tempDir('data'), models = false): 
 export function sharedPath(relative: string): string | null {
   const full = fileURLToPath(new URL(`../../../../shared/${relative}`, import.meta.url))
   return existsSync(full) ? full : null
+}
+
+let testUsers = 0
+
+/**
+ * A user with these roles and groups (no password) and an API token for them: the headers to send.
+ * Searches made with it see what members of `groups` see (the admin role widens nothing).
+ */
+export async function createTestToken(
+  node: WissensnetzNode,
+  options: { roles?: Role[]; groups?: string[]; username?: string } = {},
+): Promise<{ authorization: string }> {
+  const username = options.username ?? `test-${process.pid}-${++testUsers}`
+  const existing = node.auth.users.find(username)
+  if (existing === null) {
+    await node.auth.accounts.createUser({ username, passwordless: true, roles: options.roles ?? ['reader'], groups: options.groups ?? [] })
+  }
+  return { authorization: `Bearer ${node.auth.accounts.createToken(username, 'test').token}` }
 }

@@ -18,8 +18,8 @@ export function buildStatus(node: WissensnetzNode): StatusResponse {
   return {
     node: { name: node.config.node.name, version: nodeVersion() },
     access: {
-      mode: 'loopback-only',
-      note: 'Ohne Anmeldung: nur Anfragen vom eigenen Rechner werden beantwortet; sie sehen alle Dokumente.',
+      mode: 'login',
+      note: 'Anmeldung erforderlich; jede Person sieht die Dokumente ihrer Gruppen und ihre eigenen.',
     },
     documents: node.documents.counts(),
     sources: node.sources.list().length,

@@ -1,28 +1,101 @@
+import { createReadStream, existsSync, statSync } from 'node:fs'
+import { extname, join, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Context } from 'koa'
 import type { ApiRouter } from '../app.ts'
 
-/** Placeholder page until the web interface lands (issue #4): links the API so a user sees the node is up. */
+/** Where `npm run build -w ui` writes the web interface (run by `npm install` through the root `prepare` script). */
+export const UI_DIST_DIR = fileURLToPath(new URL('../../../../ui/dist/', import.meta.url))
+
+/** Vite names files under assets/ by content hash: they never change, so browsers may keep them for a year. */
+const HASHED_ASSET_MAX_AGE_S = 365 * 24 * 60 * 60
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+/** The app loads only its own files and talks only to this node. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ')
+
+/**
+ * Serves the built web interface: files from ui/dist, and index.html for every other non-API path so that the
+ * app's own addresses (/suche, /fragen …) survive a reload. Without a build, a small page says how to make one.
+ */
+export function uiRoutes(router: ApiRouter, distDir: string = UI_DIST_DIR): void {
+  const root = resolve(distDir)
+  const index = join(root, 'index.html')
+
+  router.get('/{*path}', async (ctx, next) => {
+    if (ctx.path === '/api' || ctx.path.startsWith('/api/')) return next()
+    if (!existsSync(index)) {
+      if (ctx.path !== '/') return next()
+      ctx.type = 'html'
+      ctx.set('Cache-Control', 'no-cache')
+      ctx.body = PLACEHOLDER
+      return
+    }
+    let relative: string
+    try {
+      relative = decodeURIComponent(ctx.path)
+    } catch {
+      return next()
+    }
+    const file = resolve(root, `.${relative}`)
+    // Never outside ui/dist, whatever the path says.
+    if (file !== root && !file.startsWith(root + sep)) return next()
+    if (file !== root && isFile(file)) {
+      const hashed = file.startsWith(join(root, 'assets') + sep)
+      send(ctx, file, hashed ? `public, max-age=${HASHED_ASSET_MAX_AGE_S}, immutable` : 'no-cache')
+      return
+    }
+    // A missing file with an extension is a broken link, not an app address: answer 404, not the app.
+    if (extname(relative) !== '') return next()
+    send(ctx, index, 'no-cache')
+    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+    ctx.set('Referrer-Policy', 'same-origin')
+    ctx.set('X-Frame-Options', 'DENY')
+  })
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
+function send(ctx: Context, file: string, cacheControl: string): void {
+  const stat = statSync(file)
+  ctx.set('Cache-Control', cacheControl)
+  ctx.type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream'
+  ctx.length = stat.size
+  ctx.lastModified = stat.mtime
+  ctx.body = createReadStream(file)
+}
+
+/** Shown when ui/dist is missing (installed with --ignore-scripts, or a fresh checkout without `npm install`). */
 const PLACEHOLDER = `<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>Wissensnetz</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
-input,button{font:inherit;padding:.4rem .6rem}input{width:70%}li{margin:.8rem 0}mark{background:#ffe58a}small{color:#555}</style></head>
-<body><h1>Wissensnetz</h1><p>Der Knoten läuft. Die Weboberfläche folgt; bis dahin können Sie hier suchen.</p>
-<form id="f" role="search"><label for="q">Suche</label><br><input id="q" name="q" autofocus> <button>Suchen</button></form>
-<p id="s" role="status"></p><ol id="r"></ol>
-<p><small>API: <a href="/api/status">/api/status</a> · POST /api/search · /api/sources · /api/ingest/events</small></p>
-<script>
-const esc=(s)=>s.replace(/[&<>"]/g,(c)=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-function mark(t,h){let o='',p=0;for(const [a,b] of h){o+=esc(t.slice(p,a))+'<mark>'+esc(t.slice(a,b))+'</mark>';p=b}return o+esc(t.slice(p))}
-document.getElementById('f').onsubmit=async(e)=>{e.preventDefault();const q=document.getElementById('q').value;
-const r=await fetch('/api/search',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({query:q})});
-const j=await r.json();const s=document.getElementById('s');const l=document.getElementById('r');l.innerHTML='';
-if(!r.ok){s.textContent=j.error?.message??'Fehler';return}s.textContent=j.hits.length+' Treffer ('+j.mode+', '+j.tookMs+' ms)';
-for(const h of j.hits){const li=document.createElement('li');li.innerHTML='<strong>'+esc(h.title)+'</strong><br><small>'+esc(h.source.name+' · '+h.path+(h.page?' · S. '+h.page:''))+'</small><br>'+mark(h.snippet,h.highlights);l.appendChild(li)}};
-</script></body></html>`
-
-export function uiRoutes(router: ApiRouter): void {
-  router.get('/', (ctx) => {
-    ctx.type = 'html'
-    ctx.body = PLACEHOLDER
-  })
-}
+<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}code{background:#eef1f5;padding:.1rem .3rem}</style></head>
+<body><main><h1>Wissensnetz</h1><p>Der Knoten läuft, aber die Weboberfläche ist nicht gebaut.</p>
+<p>Bauen Sie sie im Verzeichnis des Wissensnetzes mit <code>npm run build -w ui</code> (das erledigt auch <code>npm install</code>) und laden Sie diese Seite neu.</p>
+<p>Die API antwortet schon: <a href="/api/status">/api/status</a>.</p></main></body></html>`

@@ -3,10 +3,11 @@ import { germanLexicon, type Lexicon } from './lexicon.ts'
 import { foldGerman } from './normalize.ts'
 import { stemGerman } from './stem.ts'
 import { isStopword } from './stopwords.ts'
-import { CONNECTOR, forEachToken } from './tokenize.ts'
+import { hashSpan, TokenCache } from './token-cache.ts'
+import { CONNECTOR, forEachToken, forEachTokenSpan } from './tokenize.ts'
 
-/** Distinct tokens whose analysis is remembered; the cache is emptied when full (vocabularies are Zipfian). */
-const TOKEN_CACHE_ENTRIES = 200_000
+/** Slots of the token cache (3/4 usable); it starts over when full, as vocabularies are Zipfian. */
+const TOKEN_CACHE_SLOTS = 1 << 19
 /** Compound parts are looked for this deep: "Bau|genehmigung|s|verfahren" needs two levels. */
 const MAX_SPLIT_DEPTH = 3
 /** A hyphenated or numbered token with more pieces than this is a list or noise: no joined term for it. */
@@ -22,28 +23,40 @@ const LETTERS_ONLY = /^[a-z]+$/
 export interface TextAnalyzer {
   /** all terms of a text in order, one per occurrence */
   analyzeForIndex(text: string): string[]
-  /** the same terms as two streams: words in text order, and extra terms (compound parts) */
+  /** the terms of a text as separate streams (see IndexFields); analysers without it index one stream */
   analyzeFields?(text: string): IndexFields
   /** distinct terms of a query */
   analyzeQuery(text: string): string[]
-  /** the main term of each content word of a query, in order (for proximity) */
-  querySequence?(text: string): string[]
+  /** a query's terms by stream, and its words in order for proximity */
+  analyzeQueryFields?(text: string): QueryFields
 }
 
 export interface IndexFields {
-  /** one or two terms per word, in text order, so that neighbouring words stay neighbours */
+  /** one stem per word (hyphenated words: their pieces and the joined word), in text order */
   words: string[]
   /** stems of compound parts ("bau", "genehm", "verfahr" for "Baugenehmigungsverfahren") */
   parts: string[]
+  /** each word as written (folded, not stemmed): exact matches rank above other forms of a word */
+  exact: string[]
 }
 
-/** The terms of one token: its word terms (stem first) and the stems of its compound parts. */
+export interface QueryFields {
+  /** distinct stems and compound parts */
+  terms: string[]
+  /** distinct exact (folded, unstemmed) words */
+  exact: string[]
+  /** the stem of each content word, in order */
+  sequence: string[]
+}
+
+/** The terms of one token by stream (see IndexFields). */
 export interface TokenTerms {
   words: readonly string[]
   parts: readonly string[]
+  exact: readonly string[]
 }
 
-const NO_TOKEN_TERMS: TokenTerms = { words: NO_TERMS, parts: NO_TERMS }
+const NO_TOKEN_TERMS: TokenTerms = { words: NO_TERMS, parts: NO_TERMS, exact: NO_TERMS }
 
 export interface GermanAnalyzerInit {
   /** the word list for compound splitting (default: the German Hunspell list, loaded at first use) */
@@ -52,37 +65,33 @@ export interface GermanAnalyzerInit {
   compoundParts?: boolean
   /** reduce words to their Snowball stems (default true) */
   stemming?: boolean
-  /** also keep the folded word itself when it differs from its stem, so exact forms rank higher (default true) */
-  surfaceForms?: boolean
 }
 
 /**
  * Turns text into the terms that the lexical index stores and queries look up: lower case, German folding
- * (ä = ae, ß = ss), stopwords removed, Snowball German stems plus the exact (folded) word, and for compounds
- * also the stems of their parts, so that "Baugenehmigungsverfahren" is found by "Verfahren" and
- * "Baugenehmigung" and the other way round. Hyphenated words yield their pieces and the joined word ("E-Mail"
- * also gives "email"); numbers with separators yield their pieces and one joined term ("8079/2026" → 8079,
- * 2026, 8079_2026).
+ * (ä = ae, ß = ss), stopwords removed, Snowball German stems, and for compounds also the stems of their
+ * parts, so that "Baugenehmigungsverfahren" is found by "Verfahren" and "Baugenehmigung" and the other way
+ * round. Each word is also kept as written (folded), so that exact forms can rank above other forms.
+ * Hyphenated words yield their pieces and the joined word ("E-Mail" also gives "email"); numbers with
+ * separators yield their pieces and one joined term ("8079/2026" → 8079, 2026, 8079_2026).
  */
 export class GermanAnalyzer implements TextAnalyzer {
   readonly #lexicon: () => Lexicon
   readonly #compoundParts: boolean
   readonly #stemming: boolean
-  readonly #surfaceForms: boolean
-  readonly #cache = new Map<string, TokenTerms>()
+  readonly #cache = new TokenCache<TokenTerms>(TOKEN_CACHE_SLOTS)
 
   constructor(init: GermanAnalyzerInit = {}) {
     this.#lexicon = init.lexicon ?? germanLexicon
     this.#compoundParts = init.compoundParts ?? true
     this.#stemming = init.stemming ?? true
-    this.#surfaceForms = init.surfaceForms ?? true
   }
 
-  /** All terms of a text in order, one entry per occurrence (term frequency matters for BM25). */
+  /** Stems and compound parts of a text in order, one entry per occurrence (term frequency matters for BM25). */
   analyzeForIndex(text: string): string[] {
     const out: string[] = []
-    forEachToken(text, (_start, _end, token) => {
-      const { words, parts } = this.tokenTerms(token)
+    forEachTokenSpan(text, (start, end, token) => {
+      const { words, parts } = token === undefined ? this.#spanTerms(text, start, end) : this.tokenTerms(token)
       for (let i = 0; i < words.length; i++) out.push(words[i] as string)
       for (let i = 0; i < parts.length; i++) out.push(parts[i] as string)
     })
@@ -92,58 +101,66 @@ export class GermanAnalyzer implements TextAnalyzer {
   analyzeFields(text: string): IndexFields {
     const words: string[] = []
     const parts: string[] = []
-    forEachToken(text, (_start, _end, token) => {
-      const terms = this.tokenTerms(token)
+    const exact: string[] = []
+    forEachTokenSpan(text, (start, end, token) => {
+      const terms = token === undefined ? this.#spanTerms(text, start, end) : this.tokenTerms(token)
       for (let i = 0; i < terms.words.length; i++) words.push(terms.words[i] as string)
       for (let i = 0; i < terms.parts.length; i++) parts.push(terms.parts[i] as string)
+      for (let i = 0; i < terms.exact.length; i++) exact.push(terms.exact[i] as string)
     })
-    return { words, parts }
+    return { words, parts, exact }
   }
 
   /**
-   * Distinct terms of a query. Stopwords are dropped unless the query has nothing else ("Wer war es?"), so
-   * that such a query still finds something.
+   * Distinct stems and compound parts of a query. Stopwords are dropped unless the query has nothing else
+   * ("Wer war es?"), so that such a query still finds something.
    */
   analyzeQuery(text: string): string[] {
-    return [...this.queryTerms(text).terms]
+    return this.analyzeQueryFields(text).terms
   }
 
-  querySequence(text: string): string[] {
-    return this.queryTerms(text).sequence
+  analyzeQueryFields(text: string): QueryFields {
+    const { terms, exact, sequence } = this.queryTerms(text)
+    return { terms: [...terms], exact: [...exact], sequence }
   }
 
-  /**
-   * Query terms; the stem of each content word in order (for proximity); and whether the terms are stopwords
-   * because the query had nothing else.
-   */
-  queryTerms(text: string): { terms: Set<string>; sequence: string[]; onlyStopwords: boolean } {
+  /** Query terms by stream, and whether they are stopwords because the query had nothing else. */
+  queryTerms(text: string): { terms: Set<string>; exact: Set<string>; sequence: string[]; onlyStopwords: boolean } {
     const terms = new Set<string>()
+    const exact = new Set<string>()
     const sequence: string[] = []
     const stopTerms = new Set<string>()
     forEachToken(text, (_start, _end, token) => {
-      const { words, parts } = this.tokenTerms(token)
-      for (const term of words) terms.add(term)
-      for (const term of parts) terms.add(term)
-      if (words.length > 0) sequence.push(words[0] as string)
+      const tokenTerms = this.tokenTerms(token)
+      for (const term of tokenTerms.words) terms.add(term)
+      for (const term of tokenTerms.parts) terms.add(term)
+      for (const term of tokenTerms.exact) exact.add(term)
+      if (tokenTerms.words.length > 0) sequence.push(tokenTerms.words[0] as string)
       if (terms.size === 0) for (const term of this.termsOf(token, true)) stopTerms.add(term)
     })
-    if (terms.size > 0 || stopTerms.size === 0) return { terms, sequence, onlyStopwords: false }
-    return { terms: stopTerms, sequence: [...stopTerms], onlyStopwords: true }
+    if (terms.size > 0 || stopTerms.size === 0) return { terms, exact, sequence, onlyStopwords: false }
+    return { terms: stopTerms, exact: new Set(), sequence: [...stopTerms], onlyStopwords: true }
   }
 
-  /** All terms of one token. `keepStopwords` is for queries made only of stopwords. */
+  /** Stems and compound parts of one token. `keepStopwords` is for queries made only of stopwords. */
   termsOf(token: string, keepStopwords = false): readonly string[] {
     const { words, parts } = keepStopwords ? this.#analyzeToken(token, true) : this.tokenTerms(token)
     return parts.length === 0 ? words : [...words, ...parts]
   }
 
-  /** Word terms and part terms of one token (cached). */
+  /** The terms of one token by stream (cached). */
   tokenTerms(token: string): TokenTerms {
-    let terms = this.#cache.get(token)
+    return this.#spanTerms(token, 0, token.length)
+  }
+
+  /** The terms of the plain token text[start, end) (cached). */
+  #spanTerms(text: string, start: number, end: number): TokenTerms {
+    const hash = hashSpan(text, start, end)
+    let terms = this.#cache.getSpan(text, start, end, hash)
     if (terms === undefined) {
-      if (this.#cache.size >= TOKEN_CACHE_ENTRIES) this.#cache.clear()
+      const token = start === 0 && end === text.length ? text : text.slice(start, end)
       terms = this.#analyzeToken(token, false)
-      this.#cache.set(token, terms)
+      this.#cache.set(token, hash, terms)
     }
     return terms
   }
@@ -153,40 +170,52 @@ export class GermanAnalyzer implements TextAnalyzer {
     const pieces = token.split(CONNECTOR).filter((piece) => piece !== '')
     const words: string[] = []
     const parts: string[] = []
+    const exact: string[] = []
     for (const piece of pieces) {
       const terms = this.#analyzeWord(piece, keepStopwords)
       for (const term of terms.words) if (!words.includes(term)) words.push(term)
       for (const term of terms.parts) if (!parts.includes(term)) parts.push(term)
+      for (const term of terms.exact) if (!exact.includes(term)) exact.push(term)
     }
     if (pieces.length > 1 && pieces.length <= MAX_JOINED_PIECES) {
       const folded = pieces.map((piece) => foldGerman(piece.toLowerCase()))
       const joined = folded.join('')
       // letters only: "E-Mail" = "Email", "Stadt-Verwaltung" = "Stadtverwaltung"; with digits an exact code term
-      const term = LETTERS_ONLY.test(joined) ? (this.#stemming ? stemGerman(joined) : joined) : folded.join(JOINER)
+      const letters = LETTERS_ONLY.test(joined)
+      const term = letters ? this.#stem(joined) : folded.join(JOINER)
       if (!words.includes(term)) words.push(term)
+      const exactTerm = letters ? joined : term
+      if (!exact.includes(exactTerm)) exact.push(exactTerm)
     }
     if (words.length === 0 && parts.length === 0) return NO_TOKEN_TERMS
-    return { words, parts: parts.filter((part) => !words.includes(part)) }
+    return { words, parts: parts.filter((part) => !words.includes(part)), exact }
   }
 
   #analyzeWord(word: string, keepStopwords: boolean): TokenTerms {
     const folded = foldGerman(word.toLowerCase())
-    if (DIGIT.test(folded)) return { words: [folded], parts: NO_TERMS }
+    if (DIGIT.test(folded)) return { words: [folded], parts: NO_TERMS, exact: [folded] }
     if (folded.length < 2) return NO_TOKEN_TERMS
     if (!keepStopwords && isStopword(folded)) return NO_TOKEN_TERMS
-    const stem = this.#stemming ? stemGerman(folded) : folded
-    const words = this.#surfaceForms && stem !== folded ? [stem, folded] : [stem]
-    if (!this.#compoundParts || folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return { words, parts: NO_TERMS }
+    const words = [this.#stem(folded)]
+    const exact = [folded]
+    if (!this.#compoundParts || folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return { words, parts: NO_TERMS, exact }
     const parts: string[] = []
     this.#addParts(folded, words, parts, 1)
-    return { words, parts }
+    return { words, parts, exact }
+  }
+
+  #stem(folded: string): string {
+    return this.#stemming ? stemGerman(folded) : folded
   }
 
   #addParts(word: string, words: readonly string[], parts: string[], depth: number): void {
-    const split = splitCompound(word, this.#lexicon())
+    const lexicon = this.#lexicon()
+    // a word of the dictionary is not split: "Karlsruhe" is no "Karl" + "Ruhe", "starben" no "Star" + "ben"
+    if (lexicon.isWord(word)) return
+    const split = splitCompound(word, lexicon)
     if (split === undefined) return
     for (const part of split) {
-      const stem = this.#stemming ? stemGerman(part) : part
+      const stem = this.#stem(part)
       if (!parts.includes(stem) && !words.includes(stem)) parts.push(stem)
       if (depth < MAX_SPLIT_DEPTH && part.length >= MIN_COMPOUND_CHARS) this.#addParts(part, words, parts, depth + 1)
     }

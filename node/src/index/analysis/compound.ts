@@ -11,6 +11,16 @@ const LINKING_ELEMENTS = ['', 's', 'es', 'n', 'en', 'er', 'e', 'ens']
 const HEAD_ENDINGS = new Set(['s', 'es', 'n', 'en', 'e', 'er', 'ern', 'ns', 'nen'])
 const MAX_HEAD_ENDING_CHARS = 3
 
+// Best segmentation of word[i..n), filled from the end: number of parts (0 = none), score, linking letters,
+// where the first part ends and where the rest starts (after the linking element). Shared buffers: splitting
+// allocates nothing but its result (the analyser is synchronous, so calls never overlap).
+const parts = new Int32Array(MAX_COMPOUND_CHARS + 1)
+const weight = new Int32Array(MAX_COMPOUND_CHARS + 1)
+const linking = new Int32Array(MAX_COMPOUND_CHARS + 1)
+const partEnd = new Int32Array(MAX_COMPOUND_CHARS + 1)
+const restStart = new Int32Array(MAX_COMPOUND_CHARS + 1)
+const ends = new Int32Array(MAX_COMPOUND_CHARS + 1)
+
 /**
  * Splits a folded lower-case German compound into dictionary words: "baugenehmigungsverfahren" →
  * ["baugenehmigung", "verfahren"] at the first level; callers split parts again. Returns undefined for words
@@ -22,14 +32,7 @@ const MAX_HEAD_ENDING_CHARS = 3
 export function splitCompound(word: string, lexicon: Lexicon): string[] | undefined {
   const n = word.length
   if (n < MIN_COMPOUND_CHARS || n > MAX_COMPOUND_CHARS) return undefined
-  // Best segmentation of word[i..n), filled from the end: parts (0 = none), score, linking letters, where the
-  // first part ends and where the rest starts (after the linking element). Typed arrays: no garbage per word.
-  const parts = new Int32Array(n + 1)
-  const weight = new Int32Array(n + 1)
-  const linking = new Int32Array(n + 1)
-  const partEnd = new Int32Array(n + 1)
-  const restStart = new Int32Array(n + 1)
-  const ends = new Int32Array(n)
+  parts.fill(0, 0, n + 1)
   for (let i = n - MIN_PART_CHARS; i >= 0; i--) {
     const count = lexicon.partEndsAt(word, i, ends)
     for (let e = 0; e < count; e++) {
@@ -43,7 +46,8 @@ export function splitCompound(word: string, lexicon: Lexicon): string[] | undefi
         if (link !== '' && !word.startsWith(link, j)) continue
         const rest = j + link.length
         if (parts[rest] === 0) continue
-        consider(i, (parts[rest] as number) + 1, (rest - i) ** 2 + (weight[rest] as number), link.length + (linking[rest] as number), j, rest)
+        const count = (parts[rest] as number) + 1
+        consider(i, count, (rest - i) ** 2 + (weight[rest] as number), link.length + (linking[rest] as number), j, rest)
       }
     }
   }
@@ -51,15 +55,18 @@ export function splitCompound(word: string, lexicon: Lexicon): string[] | undefi
   const result: string[] = []
   for (let i = 0; i < n; i = restStart[i] as number) result.push(word.slice(i, partEnd[i]))
   return result
+}
 
-  function consider(i: number, p: number, w: number, l: number, end: number, rest: number): void {
-    const current = parts[i] as number
-    const better = current === 0 || p < current || (p === current && (w > (weight[i] as number) || (w === weight[i] && l < (linking[i] as number))))
-    if (!better) return
-    parts[i] = p
-    weight[i] = w
-    linking[i] = l
-    partEnd[i] = end
-    restStart[i] = rest
+/** Keeps a segmentation of word[i..n) if it beats the best so far: fewer parts, then weight, then linking letters. */
+function consider(i: number, p: number, w: number, l: number, end: number, rest: number): void {
+  const current = parts[i] as number
+  if (current !== 0) {
+    if (p > current) return
+    if (p === current && (w < (weight[i] as number) || (w === weight[i] && l >= (linking[i] as number)))) return
   }
+  parts[i] = p
+  weight[i] = w
+  linking[i] = l
+  partEnd[i] = end
+  restStart[i] = rest
 }

@@ -1,4 +1,14 @@
-export { analyzeForIndex, analyzeQuery, GermanAnalyzer, germanAnalyzer, type IndexFields, JOINER, type TextAnalyzer, type TokenTerms } from './analyzer.ts'
+export {
+  analyzeForIndex,
+  analyzeQuery,
+  GermanAnalyzer,
+  germanAnalyzer,
+  type IndexFields,
+  JOINER,
+  type QueryFields,
+  type TextAnalyzer,
+  type TokenTerms,
+} from './analyzer.ts'
 export { splitCompound } from './compound.ts'
 export { LexiconMissingError } from './errors.ts'
 export { highlightRanges, makeSnippet, type Range, type Snippet } from './highlight.ts'

@@ -1,13 +1,7 @@
-/**
- * Splits text into word tokens with their character offsets. A token is a run of letters and digits that may be
- * held together by connectors: hyphens in any word ("E-Mail", "Pro-Bowl-Safety", "B-Plan"), and ". / , :"
- * between digits, so that file numbers, dates and amounts ("8079/2026", "14.03.2007", "1.500,00") stay one
- * token. A hyphen at a line end followed by a lower-case letter is PDF hyphenation ("Pla-\nnung") and is
- * removed from the token text; soft hyphens are dropped too.
- */
-export interface TokenSink {
-  (start: number, end: number, token: string): void
-}
+/** Receives each token: its [start, end) offsets in the text and its token text (see forEachToken). */
+export type TokenSink = (start: number, end: number, token: string) => void
+/** Like TokenSink; `token` is undefined when it is exactly text.slice(start, end), which is then not built. */
+export type SpanSink = (start: number, end: number, token: string | undefined) => void
 
 const HYPHEN = 0x2d
 const SOFT_HYPHEN = 0xad
@@ -17,7 +11,19 @@ const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u
 /** Characters that join the parts of one token; `-` in the token text marks where they were. */
 export const CONNECTOR = '-'
 
+/**
+ * Splits text into word tokens with their character offsets. A token is a run of letters and digits that may be
+ * held together by connectors: hyphens in any word ("E-Mail", "Pro-Bowl-Safety", "B-Plan"), and ". / , :"
+ * between digits, so that file numbers, dates and amounts ("8079/2026", "14.03.2007", "1.500,00") stay one
+ * token. In the token text each connector becomes CONNECTOR. A hyphen at a line end followed by a lower-case
+ * letter is PDF hyphenation ("Pla-\nnung") and is removed from the token text; soft hyphens are dropped too.
+ */
 export function forEachToken(text: string, sink: TokenSink): void {
+  forEachTokenSpan(text, (start, end, token) => sink(start, end, token ?? text.slice(start, end)))
+}
+
+/** forEachToken without building the strings of plain tokens (the analyser's hot path). */
+export function forEachTokenSpan(text: string, sink: SpanSink): void {
   const n = text.length
   let i = 0
   while (i < n) {
@@ -59,8 +65,8 @@ export function forEachToken(text: string, sink: TokenSink): void {
       }
       break
     }
-    token += text.slice(pieceStart, i)
-    sink(start, i, token)
+    if (pieceStart === start) sink(start, i, undefined)
+    else sink(start, i, token + text.slice(pieceStart, i))
   }
 }
 

@@ -7,6 +7,9 @@ const INITIAL_NODES = 1 << 16
 const NO_NODE = -1
 const ALPHABET_START = 0x61 // 'a'
 const ALPHABET_SIZE = 26
+const HEADER_BYTES = 8
+/** first child and next sibling (4 bytes each), letter and terminal flag (1 byte each) */
+const BYTES_PER_NODE = 10
 
 export class WordTrie {
   #firstChild = new Int32Array(INITIAL_NODES).fill(NO_NODE)
@@ -18,6 +21,48 @@ export class WordTrie {
 
   get size(): number {
     return this.#words
+  }
+
+  /** The trie as bytes: a header of two 32-bit counts, then the node arrays. */
+  serialize(): Uint8Array {
+    const n = this.#nodes
+    const out = new Uint8Array(HEADER_BYTES + n * BYTES_PER_NODE)
+    const view = new DataView(out.buffer)
+    view.setUint32(0, n, true)
+    view.setUint32(4, this.#words, true)
+    let offset = HEADER_BYTES
+    out.set(new Uint8Array(this.#firstChild.buffer, 0, n * 4), offset)
+    offset += n * 4
+    out.set(new Uint8Array(this.#nextSibling.buffer, 0, n * 4), offset)
+    offset += n * 4
+    out.set(this.#letter.subarray(0, n), offset)
+    offset += n
+    out.set(this.#terminal.subarray(0, n), offset)
+    return out
+  }
+
+  /** Reads a trie written by serialize(); returns it and the number of bytes it took. */
+  static deserialize(bytes: Uint8Array): { trie: WordTrie; length: number } {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const n = view.getUint32(0, true)
+    const length = HEADER_BYTES + n * BYTES_PER_NODE
+    if (n === 0 || bytes.byteLength < length) throw new RangeError('truncated word trie')
+    const trie = new WordTrie()
+    let offset = HEADER_BYTES
+    // copies, so that the arrays are aligned and independent of the file buffer
+    const copy = (byteLength: number): ArrayBuffer => {
+      const out = new Uint8Array(byteLength)
+      out.set(bytes.subarray(offset, offset + byteLength))
+      offset += byteLength
+      return out.buffer
+    }
+    trie.#firstChild = new Int32Array(copy(n * 4))
+    trie.#nextSibling = new Int32Array(copy(n * 4))
+    trie.#letter = new Uint8Array(copy(n))
+    trie.#terminal = new Uint8Array(copy(n))
+    trie.#nodes = n
+    trie.#words = view.getUint32(4, true)
+    return { trie, length }
   }
 
   /** Adds a word of a–z; returns false (and adds nothing) for any other character. */

@@ -2,16 +2,27 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { AbortError, WissensnetzError } from '../../errors.ts'
+import type { IdFingerprint } from './rows.ts'
 
-export interface BuildRequest {
+interface SqliteTask {
   dbFile: string
   model: string
   dimensions: number
+}
+
+export interface BuildRequest extends SqliteTask {
+  task: 'build'
   m: number
   efConstruction: number
   /** where the worker writes the finished graph */
   outFile: string
 }
+
+export interface FingerprintRequest extends SqliteTask {
+  task: 'fingerprint'
+}
+
+export type WorkerRequest = BuildRequest | FingerprintRequest
 
 export interface BuildResult {
   /** entries in the written graph */
@@ -23,15 +34,18 @@ export interface BuildResult {
   tombstones: number[]
 }
 
-export type BuildMessage = { type: 'progress'; done: number; total: number } | { type: 'done'; result: BuildResult }
+export type WorkerMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'built'; result: BuildResult }
+  | { type: 'fingerprint'; fingerprint: IdFingerprint }
 
 export class VectorBuildError extends WissensnetzError {
   constructor(cause: unknown) {
-    super('vector_build_failed', 'Der Vektorindex konnte nicht neu aufgebaut werden.', { cause })
+    super('vector_build_failed', 'Der Vektorindex konnte nicht aus der Datenbank aufgebaut werden.', { cause })
   }
 }
 
-const WORKER_URL = new URL('./build-worker.ts', import.meta.url).href
+const WORKER_URL = new URL('./sqlite-worker.ts', import.meta.url).href
 
 /**
  * Worker threads do not inherit tsx's loader hooks, so the worker is started through tsx's `tsImport` API.
@@ -43,12 +57,12 @@ function bootstrapSource(): string {
   return `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`
 }
 
-/** Builds a graph from the SQLite file in a worker thread and resolves once it is written to `outFile`. */
-export function buildInWorker(
-  request: BuildRequest,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<BuildResult> {
-  return new Promise<BuildResult>((resolve, reject) => {
+function runWorker<T>(
+  request: WorkerRequest,
+  pick: (message: WorkerMessage) => T | undefined,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new AbortError())
       return
@@ -66,11 +80,28 @@ export function buildInWorker(
       void worker.terminate()
     }
     options.signal?.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (message: BuildMessage) => {
-      if (message.type === 'progress') options.onProgress?.(message.done, message.total)
-      else finish(() => resolve(message.result))
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') {
+        options.onProgress?.(message.done, message.total)
+        return
+      }
+      const value = pick(message)
+      if (value !== undefined) finish(() => resolve(value))
     })
     worker.on('error', (err) => finish(() => reject(new VectorBuildError(err))))
-    worker.on('exit', (code) => finish(() => reject(new VectorBuildError(new Error(`build worker exited with code ${code}`)))))
+    worker.on('exit', (code) => finish(() => reject(new VectorBuildError(new Error(`vector worker exited with code ${code}`)))))
   })
+}
+
+/** Builds a graph from the SQLite file in a worker thread and resolves once it is written to `outFile`. */
+export function buildInWorker(
+  request: Omit<BuildRequest, 'task'>,
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<BuildResult> {
+  return runWorker({ ...request, task: 'build' }, (m) => (m.type === 'built' ? m.result : undefined), options)
+}
+
+/** The rows' fingerprint, computed on a worker's own connection: the scan reads the whole table. */
+export function fingerprintInWorker(request: Omit<FingerprintRequest, 'task'>, options: { signal?: AbortSignal } = {}): Promise<IdFingerprint> {
+  return runWorker({ ...request, task: 'fingerprint' }, (m) => (m.type === 'fingerprint' ? m.fingerprint : undefined), options)
 }

@@ -18,8 +18,9 @@ export const INITIAL_CAPACITY_VECTORS = 1024
 export const CAPACITY_GROWTH_FACTOR = 1.5
 
 /**
- * Rebuilds with at least this many vectors run in a worker thread: hnswlib inserts about 1 000 vectors per
+ * Rebuilds with at least this many vectors run in a worker thread: hnswlib inserts 500 to 2 000 vectors per
  * second at 384 dimensions, and a build blocks the thread it runs on. Smaller ones run in slices in place.
+ * The fingerprint scan of the embeddings table moves to a worker from the same size on.
  */
 export const WORKER_BUILD_MIN_VECTORS = 20_000
 /** In-place work (catch-up from SQLite, large add batches) yields to the event loop after this long. */

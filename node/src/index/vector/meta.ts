@@ -77,3 +77,16 @@ export function writeMetaAtomic(metaFile: string, meta: IndexMeta): void {
   syncFile(temp)
   renameSync(temp, metaFile)
 }
+
+/**
+ * Puts a finished graph file in place with its meta file: fsync, rename over the old graph, then the meta file.
+ * A crash between the two renames leaves a meta file whose size and header hash do not match: a rebuild, never
+ * a wrong graph.
+ */
+export function publishGraph(tempFile: string, file: string, metaFile: string, base: Omit<IndexMeta, 'indexBytes' | 'headerSha256' | 'savedAt'>): IndexMeta {
+  syncFile(tempFile)
+  const meta: IndexMeta = { ...base, indexBytes: statSync(tempFile).size, headerSha256: headerHash(tempFile), savedAt: new Date().toISOString() }
+  renameSync(tempFile, file)
+  writeMetaAtomic(metaFile, meta)
+  return meta
+}

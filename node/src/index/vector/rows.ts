@@ -65,6 +65,12 @@ export class EmbeddingRows {
     return (this.db.prepare('SELECT count(*) AS n FROM embeddings WHERE model = ?').get(this.model) as { n: number }).n
   }
 
+  /** Whether there are at least n rows; reads n rows at most, unlike count(). */
+  hasAtLeast(n: number): boolean {
+    if (n <= 0) return true
+    return this.db.prepare('SELECT 1 FROM embeddings WHERE model = ? LIMIT 1 OFFSET ?').get(this.model, n - 1) !== undefined
+  }
+
   /** Count and two id sums: cheap to compare, and unlike a count they notice a lost add offset by a lost delete. */
   fingerprint(): IdFingerprint {
     const row = this.db
@@ -102,11 +108,11 @@ export class EmbeddingRows {
   }
 
   ids(): number[] {
-    return (this.db.prepare('SELECT chunk_id FROM embeddings WHERE model = ?').raw().all(this.model) as Array<[number]>).map((r) => r[0])
+    return this.db.prepare('SELECT chunk_id FROM embeddings WHERE model = ?').pluck().all(this.model) as number[]
   }
 
   tombstones(): number[] {
-    return (this.db.prepare('SELECT chunk_id FROM vector_tombstones WHERE model = ?').raw().all(this.model) as Array<[number]>).map((r) => r[0])
+    return this.db.prepare('SELECT chunk_id FROM vector_tombstones WHERE model = ?').pluck().all(this.model) as number[]
   }
 
   /** Deletes exactly these tombstones (ones written meanwhile stay). */

@@ -227,6 +227,20 @@ test('a large rebuild runs in a worker thread while the event loop keeps turning
   await again.stop()
 })
 
+test('stop() during a worker build aborts it and leaves no temporary file', async () => {
+  insertChunks(500)
+  const index = open({ workerBuildMinVectors: 1 })
+  await index.start()
+  assert.is(index.status().state, 'building')
+  const pending = index.add([{ chunkId: 800_000, vector: vectorFor(800_000) }])
+  await index.stop()
+  await pending
+  assert.is(index.status().state, 'stopped')
+  assert.equal(index.search(vectorFor(1), 5), [])
+  const leftovers = existsSync(join(dir, 'vectors')) ? readdirSync(join(dir, 'vectors')) : []
+  assert.equal(leftovers, [], 'no graph saved from an unfinished build, no temporary files')
+})
+
 test('crash: rows written to SQLite after the last save converge at the next start', async () => {
   const items = insertChunks(200)
   const first = await started()
@@ -319,6 +333,26 @@ test('rejects vectors of the wrong dimension or with invalid values', async () =
   assert.is((nan as Error | undefined)?.name, 'ValidationError')
   assert.throws(() => index.search(new Float32Array(3), 5), (e: Error) => e.name === 'ValidationError')
   assert.equal(index.search(vectorFor(1), 5), [], 'an empty index finds nothing')
+  await index.stop()
+})
+
+test('many deleted entries are compacted away by a background rebuild', async () => {
+  const items = insertChunks(100)
+  const index = await started({ compactMinDeleted: 10 })
+  const gone = items.slice(0, 30).map((i) => i.chunkId)
+  deleteChunks(gone)
+  index.remove(gone)
+  assert.is(index.status().deleted, 30)
+  await index.save()
+  for (let waited = 0; index.status().deleted > 0 && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50))
+  assert.is(index.status().deleted, 0, 'rebuilt without the deleted entries')
+  assert.is(index.size(), 70)
+  assert.is(index.status().state, 'ready')
+  for (const item of items.slice(0, 30)) assert.not.ok(top(index, item.vector, 5).includes(item.chunkId))
+  assert.is(top(index, (items[50] as { vector: Float32Array }).vector)[0], items[50]?.chunkId)
+  const meta = JSON.parse(readFileSync(index.metaFile, 'utf8')) as { count: number; deletedIds: number[] }
+  assert.is(meta.count, 70)
+  assert.equal(meta.deletedIds, [])
   await index.stop()
 })
 

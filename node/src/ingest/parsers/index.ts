@@ -1,21 +1,9 @@
 import { logger } from '../../log.ts'
 import { ParseError } from '../types.ts'
 import type { ParsedDocument, ParseOptions, TextBlock } from '../types.ts'
-import { parseZipArchive } from './archive.ts'
 import { detectFormat } from './detect.ts'
 import type { FormatId } from './detect.ts'
-import { parseDocx } from './docx.ts'
-import { parseEml } from './eml.ts'
 import { asParseError, throwIfAborted } from './failures.ts'
-import { parseHtml } from './html.ts'
-import { parseMarkdown } from './markdown.ts'
-import { parseMsg } from './msg.ts'
-import { odfParser } from './odf.ts'
-import { parsePdf } from './pdf.ts'
-import { parsePptx } from './pptx.ts'
-import { parseRtf } from './rtf.ts'
-import { parseText } from './text.ts'
-import { parseXlsx } from './xlsx.ts'
 
 export { detectFormat, SUPPORTED_EXTENSIONS } from './detect.ts'
 export type { FormatId } from './detect.ts'
@@ -24,21 +12,34 @@ const log = logger('node:ingest:parse')
 
 type FormatParser = (data: Uint8Array, options: ParseOptions) => Promise<ParsedDocument>
 
-const PARSERS: Record<FormatId, FormatParser> = {
-  pdf: parsePdf,
-  docx: parseDocx,
-  xlsx: parseXlsx,
-  pptx: parsePptx,
-  odt: odfParser('odt'),
-  ods: odfParser('ods'),
-  odp: odfParser('odp'),
-  rtf: parseRtf,
-  html: parseHtml,
-  txt: parseText,
-  markdown: parseMarkdown,
-  eml: parseEml,
-  msg: parseMsg,
-  zip: parseZipArchive,
+// Each format's module (and its library: pdfjs, mammoth, exceljs, mailparser …) is loaded on first use, so that
+// commands that parse nothing (search, status) start in a fraction of a second.
+const LOADERS: Record<FormatId, () => Promise<FormatParser>> = {
+  pdf: async () => (await import('./pdf.ts')).parsePdf,
+  docx: async () => (await import('./docx.ts')).parseDocx,
+  xlsx: async () => (await import('./xlsx.ts')).parseXlsx,
+  pptx: async () => (await import('./pptx.ts')).parsePptx,
+  odt: async () => (await import('./odf.ts')).odfParser('odt'),
+  ods: async () => (await import('./odf.ts')).odfParser('ods'),
+  odp: async () => (await import('./odf.ts')).odfParser('odp'),
+  rtf: async () => (await import('./rtf.ts')).parseRtf,
+  html: async () => (await import('./html.ts')).parseHtml,
+  txt: async () => (await import('./text.ts')).parseText,
+  markdown: async () => (await import('./markdown.ts')).parseMarkdown,
+  eml: async () => (await import('./eml.ts')).parseEml,
+  msg: async () => (await import('./msg.ts')).parseMsg,
+  zip: async () => (await import('./archive.ts')).parseZipArchive,
+}
+
+const loaded = new Map<FormatId, Promise<FormatParser>>()
+
+function parserFor(format: FormatId): Promise<FormatParser> {
+  let parser = loaded.get(format)
+  if (parser === undefined) {
+    parser = LOADERS[format]()
+    loaded.set(format, parser)
+  }
+  return parser
 }
 
 /** Trims every block and drops the empty ones, so "no text" means no text. */
@@ -66,7 +67,8 @@ export async function parseDocument(data: Uint8Array, fileName: string, options:
   if (format === null) throw new ParseError('unsupported', 'Dateiformat wird nicht unterstützt')
   let parsed: ParsedDocument
   try {
-    parsed = await PARSERS[format](data, options)
+    const parse = await parserFor(format)
+    parsed = await parse(data, options)
   } catch (err) {
     const failure = asParseError(err, 'corrupt', `Datei ist als ${format.toUpperCase()} nicht lesbar`)
     if (failure instanceof ParseError) log.trace('parse failed', { format, reason: failure.reason, bytes: data.byteLength })

@@ -2,12 +2,14 @@
 -- (node/src/index/analysis); FTS5 receives the analysed terms separated by spaces, so its tokenizer must not
 -- change them: unicode61 without diacritic removal, with '_' kept inside tokens for joined numbers (8079_2026).
 -- Contentless: the text lives in documents.text; rowid = chunks.id. contentless_delete allows deleting rows.
--- Columns: title (document title, with compound parts), body (word terms in text order, so that proximity
--- queries see neighbouring words as neighbours), parts (compound parts of body words, weighted lower).
+-- Columns: title (document title: stems and compound parts), body (one stem per word in text order, so that
+-- proximity queries see neighbouring words as neighbours), parts (compound parts of body words, weighted
+-- lower), exact (body words as written, folded but not stemmed: exact forms rank above other forms).
 CREATE VIRTUAL TABLE chunk_fts USING fts5(
   title,
   body,
   parts,
+  exact,
   content = '',
   contentless_delete = 1,
   tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"

@@ -1,18 +1,26 @@
-// Worker thread entry: builds a graph from SQLite and writes it to a file, so that the event loop of the node
-// stays free during a build that can take minutes. Started by builder.ts; not imported elsewhere.
+// Worker thread entry for SQLite-heavy work of the vector index: building a graph from all rows (minutes at a
+// million vectors) and fingerprinting the rows (a scan of the whole embeddings table). Both block the thread
+// they run on, so they run here with their own read-only connection. Started by builder.ts only.
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import type { BuildMessage, BuildRequest } from './builder.ts'
+import type { BuildRequest, WorkerMessage, WorkerRequest } from './builder.ts'
 import { INITIAL_CAPACITY_VECTORS, PROGRESS_INTERVAL_MS } from './constants.ts'
 import { HnswGraph } from './hnsw.ts'
 import { EmbeddingRows } from './rows.ts'
 
-const request = workerData as BuildRequest
-const post = (message: BuildMessage): void => parentPort?.postMessage(message)
+const request = workerData as WorkerRequest
+const post = (message: WorkerMessage): void => parentPort?.postMessage(message)
 
 const db = new Database(request.dbFile, { readonly: true, fileMustExist: true })
 try {
   const rows = new EmbeddingRows(db, request.model, request.dimensions)
+  if (request.task === 'fingerprint') post({ type: 'fingerprint', fingerprint: rows.fingerprint() })
+  else build(rows, request)
+} finally {
+  db.close()
+}
+
+function build(rows: EmbeddingRows, request: BuildRequest): void {
   // One read transaction: the rows and the tombstones come from the same snapshot, so the tombstones seen
   // here are fully reflected in the graph and may be cleared once it is in place.
   db.exec('BEGIN')
@@ -33,7 +41,5 @@ try {
   }
   db.exec('COMMIT')
   graph.writeSync(request.outFile)
-  post({ type: 'done', result: { count: graph.count(), maxChunkId, skipped: rows.skipped, tombstones } })
-} finally {
-  db.close()
+  post({ type: 'built', result: { count: graph.count(), maxChunkId, skipped: rows.skipped, tombstones } })
 }

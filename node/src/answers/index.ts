@@ -1,0 +1,7 @@
+export { checkCitations, stripCitations } from './citations.ts'
+export { EXTRACTIVE_LABEL, extractiveAnswer } from './extractive.ts'
+export { LOCAL_OWNER, ownerKey } from './owner.ts'
+export { MAX_PASSAGES, PassageRetriever } from './passages.ts'
+export { questionWithPassages, systemPrompt } from './prompt.ts'
+export { AnswerService, type AnswerServiceInit, NOTHING_FOUND } from './service.ts'
+export type { AgentResolver, AgentRunSettings, AnswerStats, AskInput, AskOptions, AskResult, Passage } from './types.ts'

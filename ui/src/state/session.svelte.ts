@@ -1,0 +1,100 @@
+import { changePassword, checkSession, login, logout, type Role, type User } from '../services/auth.ts'
+import { type ApiError, onSessionLost, toApiError } from '../services/http.ts'
+
+/** What a role may do; the server enforces the same rules, the UI only hides what would be refused. */
+export type Ability = 'search' | 'ask' | 'editAgents' | 'manageSources' | 'administer' | 'audit' | 'status' | 'ownTokens'
+
+/** Roles include the ones below them (admin ⊃ author ⊃ reader); dpo stands apart (node/src/policy/actor.ts). */
+const ABILITIES: Record<Role, Ability[]> = {
+  reader: ['search', 'ask', 'status', 'ownTokens'],
+  author: ['search', 'ask', 'status', 'ownTokens', 'editAgents'],
+  admin: ['search', 'ask', 'status', 'ownTokens', 'editAgents', 'manageSources', 'administer', 'audit'],
+  dpo: ['status', 'ownTokens', 'audit'],
+}
+
+export class Session {
+  phase = $state<'checking' | 'signed-out' | 'ready' | 'failed'>('checking')
+  /** null on a node without login */
+  user = $state<User | null>(null)
+  /** the node has no login yet and answers the local operator */
+  open = $state(false)
+  /** single sign-on offered, with the button's label */
+  oidc = $state<{ enabled: boolean; label: string }>({ enabled: false, label: '' })
+  /** set when a session expired while working */
+  expired = $state(false)
+  error = $state<ApiError | null>(null)
+  busy = $state(false)
+
+  constructor() {
+    onSessionLost(() => {
+      if (this.phase !== 'ready' || this.open) return
+      this.user = null
+      this.expired = true
+      this.phase = 'signed-out'
+    })
+  }
+
+  async check(): Promise<void> {
+    this.error = null
+    try {
+      const result = await checkSession()
+      this.open = result.kind === 'open'
+      this.user = result.kind === 'signed-in' ? result.user : null
+      if (result.kind === 'signed-out') this.oidc = result.oidc
+      this.phase = result.kind === 'signed-out' ? 'signed-out' : 'ready'
+    } catch (err) {
+      this.error = toApiError(err)
+      this.phase = 'failed'
+    }
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    this.busy = true
+    this.error = null
+    try {
+      this.user = await login(username, password)
+      this.expired = false
+      this.phase = 'ready'
+    } catch (err) {
+      this.error = toApiError(err)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** Own password; the node ends other sessions and answers a fresh one. */
+  async changePassword(current: string, next: string): Promise<boolean> {
+    this.busy = true
+    this.error = null
+    try {
+      this.user = await changePassword(current, next)
+      return true
+    } catch (err) {
+      this.error = toApiError(err)
+      return false
+    } finally {
+      this.busy = false
+    }
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await logout()
+    } catch {
+      // signed out locally in any case
+    }
+    this.user = null
+    this.phase = 'signed-out'
+  }
+
+  can(ability: Ability): boolean {
+    if (this.open) return true
+    return (this.user?.roles ?? []).some((role) => ABILITIES[role]?.includes(ability))
+  }
+
+  get displayName(): string {
+    return this.user?.displayName || this.user?.username || ''
+  }
+}
+
+export const session = new Session()
