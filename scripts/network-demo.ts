@@ -134,7 +134,9 @@ async function api<T>(i: number, method: 'GET' | 'POST', path: string, body?: un
 async function check(): Promise<void> {
   await waitFor(
     async () => {
-      const views = await Promise.all(TOWNS.map((_, i) => api<{ peers: Array<{ connected: boolean; self: boolean }> }>(i, 'GET', '/api/network/peers')))
+      const views = await Promise.all(
+        TOWNS.map((_, i) => api<{ peers: Array<{ connected: boolean; self: boolean }> }>(i, 'GET', '/api/network/peers')),
+      )
       return views.every((v) => v.peers.filter((p) => !p.self && p.connected).length === TOWNS.length - 1)
     },
     30_000,
@@ -184,7 +186,9 @@ try {
   children.push(await serve(0))
   children.push(...(await Promise.all([serve(1), serve(2)])))
   for (const [i, town] of TOWNS.entries()) {
-    process.stdout.write(`${town.name}: http://127.0.0.1:${FIRST_HTTP_PORT + i} (teilt „${town.shared}“), Daten: ${join(BASE, town.name)}\n`)
+    process.stdout.write(
+      `${town.name}: http://127.0.0.1:${FIRST_HTTP_PORT + i} (teilt „${town.shared}“), Daten: ${join(BASE, town.name)}\n`,
+    )
   }
   if (process.argv.includes('--check')) {
     await check()

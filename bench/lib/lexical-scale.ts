@@ -32,19 +32,24 @@ export function lexicalScale(docs: CorpusDoc[], queries: Query[], target: number
     const index = new LexicalIndex(db, { analyzer })
     const insertDoc = db.prepare(`INSERT INTO documents (id, source_id, path, file_name, title, status, access_set_id)
       VALUES (?, 1, ?, ?, 't', 'indexed', ?)`)
-    const insertChunk = db.prepare('INSERT INTO chunks (id, document_id, ord, start_offset, end_offset, access_set_id) VALUES (?, ?, 0, 0, 0, ?)')
+    const insertChunk = db.prepare(`INSERT INTO chunks (id, document_id, ord, start_offset, end_offset, access_set_id)
+      VALUES (?, ?, ?, 0, 0, ?)`)
     const started = performance.now()
     let chunkId = 0
     let round = 0
     while (chunkId < target) {
       const docBase = round * docs.length
-      db.transaction(() => docs.forEach((doc, i) => insertDoc.run(docBase + i + 1, `${round}/${doc.id}`, doc.id, (i % ACCESS_SETS) + 1)))()
+      db.transaction(() => {
+        docs.forEach((doc, i) => {
+          insertDoc.run(docBase + i + 1, `${round}/${doc.id}`, doc.id, (i % ACCESS_SETS) + 1)
+        })
+      })()
       for (let start = 0; start < entries.length && chunkId < target; start += ROWS_PER_TRANSACTION) {
         db.transaction(() => {
           for (const { doc, entry } of entries.slice(start, start + ROWS_PER_TRANSACTION)) {
             if (chunkId >= target) break
             chunkId++
-            insertChunk.run(chunkId, docBase + doc + 1, (doc % ACCESS_SETS) + 1)
+            insertChunk.run(chunkId, docBase + doc + 1, chunkId, (doc % ACCESS_SETS) + 1)
             index.addAnalyzed(chunkId, entry)
           }
         })()

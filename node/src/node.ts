@@ -16,7 +16,7 @@ import { connectorFor } from './ingest/connectors/index.ts'
 import { IngestPipeline } from './ingest/pipeline.ts'
 import { IngestScheduler } from './ingest/scheduler.ts'
 import { DEFAULT_PARSE_LIMITS } from './ingest/types.ts'
-import { createFederation, type Federation } from './federation/index.ts'
+import type { Federation } from './federation/index.ts'
 import { ChatModel } from './llm/chat.ts'
 import type { Embedder } from './llm/embedder.ts'
 import { createLlamaEmbedder } from './llm/embedder.ts'
@@ -74,7 +74,7 @@ export class WissensnetzNode {
   /** single sign-on, when `auth.oidc` is configured */
   readonly oidc: OidcLogin | null
   /** the consortium network; null unless config federation.enabled (started by `serve`) */
-  readonly federation: Federation | null
+  federation: Federation | null = null
   chat: ChatModel | null = null
   private readonly lock: DataDirLock | null
 
@@ -146,12 +146,6 @@ export class WissensnetzNode {
       candidates: this.config.search.candidates,
       semantic: () => (this.embedder !== null && this.vectors !== null ? { embedder: this.embedder, index: this.vectors } : null),
     })
-    this.federation = this.config.federation.enabled
-      ? createFederation(
-          { config: this.config.federation, dataRoot: dataDir.root, municipality: this.config.node.name },
-          { db: this.db, search: this.search, sources: this.sources, agents: this.agents },
-        )
-      : null
     this.answers = new AnswerService({
       retriever: new PassageRetriever(this.search, this.db),
       conversations: new ConversationRepository(this.db),
@@ -163,6 +157,14 @@ export class WissensnetzNode {
 
   static async open(options: NodeOptions): Promise<WissensnetzNode> {
     const node = new WissensnetzNode(options.dataDir, options)
+    if (node.config.federation.enabled) {
+      // libp2p is a large module graph: loaded only by nodes that take part in the network.
+      const { createFederation } = await import('./federation/index.ts')
+      node.federation = createFederation(
+        { config: node.config.federation, dataRoot: options.dataDir.root, municipality: node.config.node.name },
+        { db: node.db, search: node.search, sources: node.sources, agents: node.agents },
+      )
+    }
     if (options.models !== false) {
       try {
         await node.loadModels()

@@ -99,6 +99,15 @@ test('citations outside the retrieved passages are dropped and counted; kept one
   assert.ok(text.includes(citation.quote.replace(/^…|…$/g, '')), 'the quote is text of the passage')
 })
 
+test('an empty answer from the model is replaced by a note, with the passages it was given as sources', async () => {
+  const result = await serviceWith(lexicalNode, stubChat('  ')).ask(LOCAL_OPERATOR, { question: 'Hundesteuer' })
+  assert.match(result.answer, /keine Antwort erzeugt/)
+  assert.equal(
+    result.citations.map((c) => c.n),
+    [1, 2],
+  )
+})
+
 test('when no passage matches, the answer says so and the model is not asked', async () => {
   const chat = stubChat('[1]')
   const tokens: string[] = []

@@ -123,22 +123,27 @@ export class AnswerService {
       })
       const checked = checkCitations(result.text.trim(), passages.length)
       answer = checked.answer.trim()
-      if (answer === '') {
-        answer = EMPTY_ANSWER
-        options.onToken?.(answer)
-      }
       droppedCitations = checked.dropped
       citations = citationsFor(checked.cited, passages, question)
+      if (answer === '') {
+        // nothing to read: at least the passages the model was given, so that the user can read them herself
+        answer = EMPTY_ANSWER
+        citations = citationsFor(
+          passages.map((p) => p.n),
+          passages,
+          question,
+        )
+        options.onToken?.(answer)
+      }
     }
 
-    const conversation = existing ?? this.init.conversations.create(owner, agentId, titleOf(question))
-    this.init.conversations.append(conversation.id, [
+    const conversationId = this.init.conversations.record(owner, existing?.id ?? null, { agentId, title: titleOf(question) }, [
       { role: 'user', content: question },
       { role: 'assistant', content: answer, citations, mode },
     ])
     stats.totalMs = performance.now() - started
-    log.trace('answered', { conversation: conversation.id, mode, ...stats, cited: citations.length, droppedCitations })
-    return { answer, citations, droppedCitations, mode, conversationId: conversation.id, stats }
+    log.trace('answered', { conversation: conversationId, mode, ...stats, cited: citations.length, droppedCitations })
+    return { answer, citations, droppedCitations, mode, conversationId, stats }
   }
 
   listConversations(who: Principal): Array<ConversationRow & { messages: number }> {

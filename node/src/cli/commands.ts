@@ -220,10 +220,11 @@ export function registerCommands(program: Command): void {
     .command('serve')
     .description('Knoten starten: HTTP-API und Oberfläche, Einlesen im Hintergrund')
     .option('--port <port>', 'HTTP-Port (Standard aus der Konfiguration, 8080)', (v) => Number.parseInt(v, 10))
+    .option('--host <address>', 'Adresse, an die der Server bindet (Standard aus der Konfiguration, 127.0.0.1)')
     .option('--demo', 'ohne konfigurierte Quellen: den Demo-Bestand einlesen')
-    .action(async (opts: { port?: number; demo?: boolean }, command: Command) => {
+    .action(async (opts: { port?: number; host?: string; demo?: boolean }, command: Command) => {
       const node = await WissensnetzNode.open({ dataDir: dataDirOf(command), exclusive: true, models: true, chat: true })
-      const server = new HttpServer(node, node.config.server.host, opts.port ?? node.config.server.port)
+      const server = new HttpServer(node, opts.host ?? node.config.server.host, opts.port ?? node.config.server.port)
       try {
         if (opts.demo === true && node.sources.list().length === 0) addDemoSources(node)
         await server.start()

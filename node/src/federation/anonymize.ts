@@ -70,7 +70,7 @@ const STREET_WORD = '(?:Straße|Strasse|Str\\.|Weg|Gasse|Platz|Allee|Ring|Damm|U
 const HOUSE_NUMBER = String.raw`\d{1,4} ?[a-zA-Z]?(?: ?[-/] ?\d{1,4}[a-z]?)?(?![\w.]*\d)`
 const POSTCODE_CITY = String.raw`(?:,? ?\d{5} [${UPPER}][${L}-]+)?`
 const STREET_PREFIX = '(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Zum|Zur|Unter den|Hinter der|Vor dem)'
-const STREET = String.raw`(?:[${UPPER}][${L}-]*${STREET_SUFFIX}|(?:${CAP_WORD} ){1,2}${STREET_WORD}|${STREET_PREFIX} ${CAP_WORD})`
+const STREET = `(?:[${UPPER}][${L}-]*${STREET_SUFFIX}|(?:${CAP_WORD} ){1,2}${STREET_WORD}|${STREET_PREFIX} ${CAP_WORD})`
 const ADDRESS = new RegExp(String.raw`(?<![\w-])${STREET} ${HOUSE_NUMBER}${POSTCODE_CITY}`, 'gu')
 const SALUTATION = String.raw`(?:Herrn?|Frau|Hr\.|Fr\.|Familie|Eheleuten?|Ehepaar|Witwe|Dr\.|Prof\.|${[
   'Antragsteller(?:in)?|Bauherr(?:in)?|Mieter(?:in)?|Eigentümer(?:in)?|Bürger(?:in)?|Kollegin|Kollegen?',

@@ -55,7 +55,7 @@ export class FederationHarness {
   static async start(
     dir: string,
     specs: HarnessNodeOptions[],
-    options: { extraMembers?: Member[]; /** processes starting at once after node 0 */ concurrency?: number; startTimeoutMs?: number } = {},
+    options: { extraMembers?: Member[] /** processes starting at once after node 0 */; concurrency?: number; startTimeoutMs?: number } = {},
   ): Promise<FederationHarness> {
     mkdirSync(dir, { recursive: true })
     const roots = specs.map((s, i) => join(dir, `node-${i}-${s.municipality.replace(/[^A-Za-z0-9]/g, '')}`))
@@ -177,19 +177,24 @@ export class FederationHarness {
   /** Waits until every running node sees every other running node connected. */
   async waitForMesh(timeoutMs = 20_000): Promise<void> {
     const running = this.nodes.filter((n) => n.process !== null)
+    const missing = new Map<number, number[]>()
     await waitFor(
       async () => {
+        missing.clear()
         for (const n of running) {
           const { body } = await this.api<{ peers: Array<{ peerId: string; connected: boolean }> }>(n.index, 'GET', '/api/network/peers')
           const connected = new Set(body.peers.filter((p) => p.connected).map((p) => p.peerId))
-          if (running.some((m) => m !== n && !connected.has(m.peerId))) return false
+          const absent = running.filter((m) => m !== n && !connected.has(m.peerId)).map((m) => m.index)
+          if (absent.length > 0) missing.set(n.index, absent)
         }
-        return true
+        return missing.size === 0
       },
       timeoutMs,
       'all running harness nodes connected to each other',
       100,
-    )
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; not connected: ${JSON.stringify(Object.fromEntries(missing))}`)
+    })
   }
 
   logs(i: number): string {

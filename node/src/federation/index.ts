@@ -5,13 +5,14 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { NetworkPeersResponse } from '@wissensnetz/protocol'
 import type { AgentService } from '../agents/index.ts'
 import type { Config } from '../config/schema.ts'
-import { WissensnetzError } from '../errors.ts'
 import type { SearchService } from '../index/search.ts'
 import { logger } from '../log.ts'
 import type { Startable } from '../startable.ts'
 import type { Db } from '../store/db.ts'
 import type { SourceRepository } from '../store/sources.ts'
 import { nodeVersion } from '../version.ts'
+import { FederationNotRunningError } from './errors.ts'
+export { FederationNotRunningError }
 import { CatalogService } from './catalog/index.ts'
 import { CatalogRepository } from './catalog/store.ts'
 import { DIAL_TIMEOUT_MS, IDENTITY_FILE } from './constants.ts'
@@ -48,12 +49,6 @@ export interface FederationComponents {
 
 const RECONNECT_INTERVAL_MS = 2_000
 const MAX_RECONNECT_BACKOFF_MS = 60_000
-
-export class FederationNotRunningError extends WissensnetzError {
-  constructor() {
-    super('federation_not_running', 'Das Verbundnetz ist auf diesem Knoten nicht gestartet (federation.enabled).', { status: 409 })
-  }
-}
 
 /**
  * Membership in the consortium's private network: the libp2p host and everything that runs over it (agent

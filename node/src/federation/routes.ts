@@ -4,10 +4,10 @@ import { authorOf } from '../agents/author.ts'
 import type { ApiRouter } from '../api/app.ts'
 import { validate } from '../api/errors.ts'
 import type { WissensnetzNode } from '../node.ts'
-import { FederationNotRunningError } from './index.ts'
+import { FederationNotRunningError } from './errors.ts'
 import { askFederated, previewQuestion } from './query/ask.ts'
 
-const MAX_EXCHANGES_LISTED = 500
+const MAX_EXCHANGES_LISTED = 1000
 const publishSchema = z.object({ agentId: z.uuid() }).strict()
 const importSchema = z.object({ asCopy: z.boolean().optional() }).strict()
 const updateSchema = z.object({ localAgentId: z.uuid() }).strict()

@@ -22,12 +22,14 @@ export async function requestResponse(
   request: Uint8Array,
   options: ExchangeOptions,
 ): Promise<Uint8Array> {
-  const stream = await host.dialProtocol(peer, protocol, { signal: options.signal })
+  // Optimistic negotiation: the protocol id travels with the request, saving a round trip per exchange.
+  const stream = await host.dialProtocol(peer, protocol, { signal: options.signal, negotiateFully: false })
   try {
     const lp = lpStream(stream, { maxDataLength: options.maxResponseBytes, maxBufferSize: options.maxResponseBytes + 16 })
     await lp.write(request, { signal: options.signal })
     const response = await lp.read({ signal: options.signal })
-    await stream.close({ signal: options.signal }).catch((err: Error) => stream.abort(err))
+    // The answer is complete: closing (a FIN round trip) need not delay the caller.
+    stream.close({ signal: options.signal }).catch((err: Error) => stream.abort(err))
     return response.subarray()
   } catch (err) {
     stream.abort(err as Error)

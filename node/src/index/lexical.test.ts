@@ -139,6 +139,17 @@ test('ranking: the passage about the question beats passages that only mention a
   }
 })
 
+test('a file number ranks the passage that has it above passages with its pieces apart', () => {
+  const f = fixture()
+  try {
+    const [pieces] = f.addDocument('Haushalt', ['Auf Seite 8079 steht der Plan für das Jahr 2026.'])
+    const [exact] = f.addDocument('Bescheid', ['Unser Zeichen 8079/2026, bitte bei Antwort angeben.'])
+    assert.equal(ids(f.index.search('8079/2026', { limit: 10 })), [exact, pieces])
+  } finally {
+    f.close()
+  }
+})
+
 test('a passage with the query words next to each other ranks above one with them far apart', () => {
   const f = fixture()
   try {

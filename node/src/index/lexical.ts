@@ -7,9 +7,10 @@ import { germanAnalyzer, type QueryFields, type TextAnalyzer } from './analysis/
 const log = logger('node:index:lexical')
 
 /**
- * BM25 column weights (a match counts this many times a body match). Tuned on bench/search.ts: titles are
- * short and specific; compound parts are weaker evidence than whole words; exact forms add a little on top of
- * their stems, which ranks the passage that uses the query's very words first (known-item search).
+ * BM25 column weights (a match counts this many times a body match), tuned on bench/search.ts. Titles are
+ * short and specific. Compound parts are weaker evidence than whole words. A word in the exact form of the
+ * query counts again on top of its stem, which ranks the passage that uses the query's very words first
+ * (known-item search: Karlsruhe MRR@10 +0.002 to +0.004, XQuAD unchanged).
  */
 export const TITLE_WEIGHT = 2
 export const BODY_WEIGHT = 1
@@ -17,7 +18,8 @@ export const PARTS_WEIGHT = 0.5
 export const EXACT_WEIGHT = 1
 /**
  * Neighbouring query words found within this many terms of each other score again (FTS5 NEAR), a cheap form
- * of term-dependence ranking: it lifts passages that contain the query's phrases. 0 switches it off.
+ * of term-dependence ranking that lifts passages containing the query's phrases (Karlsruhe MRR@10 +0.013,
+ * XQuAD +0.002). 0 switches it off.
  */
 export const PROXIMITY_WINDOW_TERMS = 3
 /** At most this many neighbouring word pairs of a query are checked for proximity. */
@@ -31,7 +33,7 @@ export const COMMON_TERM_DF_FRACTION = 0.1
 export const COMMON_TERMS_MIN_CHUNKS = 100_000
 /**
  * Work bound per query: terms are taken rarest first until their document frequencies add up to this many
- * postings; FTS5 scores every chunk that matches any term, so this caps the rows scored (about 0.5 µs each).
+ * postings; FTS5 scores every chunk that matches any term, so this caps the rows scored (about 1 µs each).
  */
 export const MAX_QUERY_POSTINGS = 30_000
 /** A pasted paragraph is not a query: at most this many of its terms (the rarest) are looked up. */

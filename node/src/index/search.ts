@@ -120,9 +120,10 @@ export class SearchService {
       const sql = `SELECT DISTINCT d.id FROM documents d JOIN chunks c ON c.document_id = d.id WHERE ${documentWhere.sql}`
       allowedDocs = new Set((this.init.db.prepare(sql).raw().all(...documentWhere.params) as Array<[number]>).map((r) => r[0]))
     }
-    if (allowedSets === null && allowedDocs === null) {
-      return (chunkId) => catalog.documentId(chunkId) !== 0
-    }
+    // No narrowing: no filter at all. hnswlib calls a filter back into JS for every visited node (5–13 ms per
+    // query at a million vectors instead of ~1 ms); removed chunks are marked deleted in the index, and a vector
+    // whose chunk vanished meanwhile is dropped when hits are presented.
+    if (allowedSets === null && allowedDocs === null) return undefined
     return (chunkId) => {
       const doc = catalog.documentId(chunkId)
       if (doc === 0) return false

@@ -5,7 +5,7 @@ export const EVERYONE = '*'
 
 /**
  * Who is asking. `principals` are tokens such as "group:bauamt" and "user:mueller"; `all` is the local
- * operator (command line and loopback API until login exists), who sees every document.
+ * operator (the command line on the node's own machine), who sees every document. Signed-in users never get it.
  */
 export interface Principal {
   principals: string[]

@@ -106,6 +106,18 @@ export class ConversationRepository {
     return rows.reverse().map(toMessage)
   }
 
+  /**
+   * Adds the messages of one turn to a conversation, or to a new one (id null) created in the same transaction,
+   * so that no conversation is left without its first turn. Returns the conversation's id.
+   */
+  record(owner: string, conversationId: string | null, created: { agentId: string | null; title: string }, messages: NewMessage[]): string {
+    return this.db.transaction(() => {
+      const id = conversationId ?? this.create(owner, created.agentId, created.title).id
+      this.append(id, messages)
+      return id
+    })()
+  }
+
   append(conversationId: string, messages: NewMessage[]): void {
     const insert = this.db.prepare(
       'INSERT INTO conversation_messages (conversation_id, role, content, citations, mode) VALUES (?, ?, ?, ?, ?)',

@@ -3,7 +3,6 @@ import type { IdentifyResult, PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import {
   type AgentDefinition,
-  agentFile,
   CATALOG_SYNC_PROTOCOL,
   CATALOG_TOPIC,
   type CatalogAnnouncement,
@@ -23,7 +22,6 @@ import {
   wireError,
 } from '@wissensnetz/protocol'
 import type { AgentService } from '../../agents/index.ts'
-import { importAgent } from '../../agents/transfer.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import { logger } from '../../log.ts'
 import type { Startable } from '../../startable.ts'
@@ -33,11 +31,11 @@ import type { FederationHost } from '../host.ts'
 import type { MemberList } from '../members.ts'
 import type { Offence, Penalties } from '../penalties.ts'
 import { requestResponse, serveProtocol } from '../wire.ts'
+import { CatalogBrowser } from './browse.ts'
 import { signAgent, signWithdrawal, verifyEntry, verifyWithdrawal } from './signing.ts'
-import type { CatalogRepository, CatalogRow } from './store.ts'
+import type { CatalogRepository } from './store.ts'
 
 const log = logger('node:federation:catalog')
-const MAX_LISTING = 500
 /** safety net besides gossip: connected peers are asked for changes this often */
 const RESYNC_INTERVAL_MS = 60_000
 
@@ -66,8 +64,11 @@ export class CatalogService implements Startable {
   private timer: NodeJS.Timeout | null = null
   private syncListeners: Array<(peerId: string, applied: number) => void> = []
 
+  private readonly browser: CatalogBrowser
+
   constructor(private readonly c: CatalogComponents) {
     this.selfId = c.host.peerId.toString()
+    this.browser = new CatalogBrowser({ repository: c.repository, members: c.members, selfId: this.selfId })
   }
 
   get repository(): CatalogRepository {
@@ -375,84 +376,22 @@ export class CatalogService implements Startable {
     }
   }
 
-  // ---- browse, import, update ----
+  // ---- browse, import, update (catalog/browse.ts) ----
 
-  list(query?: string, limit = MAX_LISTING): CatalogListing[] {
-    return this.c.repository.search(query, Math.min(limit, MAX_LISTING)).map((row) => this.present(row))
+  list(query?: string, limit?: number): CatalogListing[] {
+    return this.browser.list(query, limit)
   }
 
   get(agentId: string): { listing: CatalogListing; definition: AgentDefinition } {
-    const row = this.c.repository.get(agentId)
-    if (row === undefined || row.definition === null) throw new NotFoundError(`Katalogeintrag "${agentId}"`)
-    return { listing: this.present(row), definition: JSON.parse(row.definition) as AgentDefinition }
+    return this.browser.get(agentId)
   }
 
-  /** Imports (forks) a catalogue agent as a local draft; provenance names the publishing node and version. */
   importAgent(agentId: string, author: string, options: { asCopy?: boolean } = {}): { localAgentId: string; version: number } {
-    const agents = this.requireAgents()
-    const { listing, definition } = this.get(agentId)
-    if (listing.withdrawn) throw new ValidationError('Dieser Assistent wurde zurückgezogen.')
-    const stored = importAgent(agents, agentFile(definition), author, {
-      sourceNode: listing.publisher,
-      ...(options.asCopy === true ? { asCopy: true } : {}),
-    })
-    this.c.repository.recordImport(agentId, stored.definition.id, definition.version)
-    return { localAgentId: stored.definition.id, version: definition.version }
+    return this.browser.importAgent(this.requireAgents(), agentId, author, options)
   }
 
-  /**
-   * Applies the publisher's newer version to a local import, as a new local version. Only on request: a new
-   * version in the catalogue is offered (updateAvailable), never applied silently.
-   */
   applyUpdate(agentId: string, localAgentId: string, author: string): { localVersion: number; sourceVersion: number } {
-    const agents = this.requireAgents()
-    const { definition } = this.get(agentId)
-    const imported = this.c.repository.imports(agentId).find((i) => i.local_agent_id === localAgentId)
-    if (imported === undefined) throw new NotFoundError(`Import von "${agentId}" als "${localAgentId}"`)
-    if (imported.imported_version >= definition.version) throw new ValidationError('Es gibt keine neuere Version.')
-    const local = agents.get(localAgentId)
-    const updated = agents.update(
-      localAgentId,
-      {
-        name: definition.name,
-        description: definition.description,
-        category: definition.category,
-        instructions: definition.instructions,
-        starterPrompts: definition.starterPrompts,
-        parameters: definition.parameters,
-        requiredCapabilities: definition.requiredCapabilities,
-        knowledgeScope: definition.knowledgeScope,
-        outputTemplate: definition.outputTemplate,
-        language: definition.language,
-        authorMunicipality: definition.authorMunicipality,
-        licence: definition.licence,
-        baseVersion: local.record.currentVersion,
-      },
-      author,
-    )
-    this.c.repository.recordImport(agentId, localAgentId, definition.version)
-    return { localVersion: updated.record.currentVersion, sourceVersion: definition.version }
-  }
-
-  private present(row: CatalogRow): CatalogListing {
-    const imports = this.c.repository.imports(row.agent_id)
-    const definition = row.definition === null ? null : (JSON.parse(row.definition) as AgentDefinition)
-    const importedVersion = imports.length === 0 ? null : Math.max(...imports.map((i) => i.imported_version))
-    return {
-      agentId: row.agent_id,
-      version: row.version,
-      name: row.name,
-      description: row.description,
-      category: row.category,
-      authorMunicipality: definition?.authorMunicipality ?? '',
-      publisher: row.publisher,
-      municipality: row.publisher === this.selfId ? 'eigene Kommune' : this.c.members.municipalityOf(row.publisher),
-      publishedAt: row.published_at ?? '',
-      receivedAt: row.received_at,
-      withdrawn: row.withdrawn_at !== null,
-      updateAvailable: imports.some((i) => i.imported_version < row.version),
-      importedVersion,
-    }
+    return this.browser.applyUpdate(this.requireAgents(), agentId, localAgentId, author)
   }
 
   private requireAgents(): AgentService {

@@ -41,15 +41,17 @@ export async function askFederated(
     throw new ConflictError('Die Frage würde anders gesendet als in der Vorschau gezeigt. Bitte die Vorschau erneut ansehen.')
   }
   const limit = request.limit ?? DEFAULT_FEDERATED_LIMIT
-  let local: { municipality: string; hits: Array<{ title: string; snippet: string; documentId: number }> } | undefined
-  if (request.includeLocal === true) {
-    // The user's own node searches the original question: it never leaves.
-    const own = await init.search.search(who, request.question, { limit, ...(signal === undefined ? {} : { signal }) })
-    local = {
-      municipality: init.municipality,
-      hits: own.hits.map((h) => ({ title: h.title, snippet: h.snippet, documentId: h.documentId })),
-    }
-  }
+  // The user's own node searches the original question: it never leaves.
+  const local =
+    request.includeLocal === true
+      ? async () => {
+          const own = await init.search.search(who, request.question, { limit, ...(signal === undefined ? {} : { signal }) })
+          return {
+            municipality: init.municipality,
+            hits: own.hits.map((h) => ({ title: h.title, snippet: h.snippet, documentId: h.documentId })),
+          }
+        }
+      : undefined
   return init.federation
     .requireQuery()
     .ask(text, { limit, ...(signal === undefined ? {} : { signal }), ...(local === undefined ? {} : { local }) })

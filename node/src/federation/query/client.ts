@@ -54,20 +54,30 @@ export class QueryClient {
     return this.c.host.getConnections().some((c) => c.remotePeer.toString() === peerId && c.status === 'open')
   }
 
-  async ask(text: string, options: { limit: number; signal?: AbortSignal; local?: LocalList }): Promise<FederatedQueryResponse> {
+  /** `local` runs while the peers work: the requests go out first, this node's own search after. */
+  async ask(
+    text: string,
+    options: { limit: number; signal?: AbortSignal; local?: () => Promise<LocalList> },
+  ): Promise<FederatedQueryResponse> {
     const started = performance.now()
     const recipients = this.recipients()
-    const outcomes = await Promise.all(recipients.map((m) => this.askOne(m, text, options.limit, options.signal)))
+    const remote = Promise.all(recipients.map((m) => this.askOne(m, text, options.limit, options.signal)))
+    let local: LocalList | undefined
+    if (options.local !== undefined) {
+      await new Promise((resolve) => setImmediate(resolve))
+      local = await options.local()
+    }
+    const outcomes = await remote
     const lists: Array<{
       municipality: string
       peerId: string | null
       hits: Array<Omit<MergedFederatedHit, 'score' | 'municipality' | 'peerId'>>
     }> = []
-    if (options.local !== undefined) {
+    if (local !== undefined) {
       lists.push({
-        municipality: options.local.municipality,
+        municipality: local.municipality,
         peerId: null,
-        hits: options.local.hits.map((h) => ({ title: h.title, snippet: h.snippet, documentId: h.documentId })),
+        hits: local.hits.map((h) => ({ title: h.title, snippet: h.snippet, documentId: h.documentId })),
       })
     }
     for (const { member, response } of outcomes) {

@@ -1,3 +1,9 @@
+/**
+ * German text analysis for the lexical index: tokenising (file numbers and hyphenated words kept usable),
+ * folding (ä = ae, ß = ss), stopwords, Snowball German stems, compound parts from the Hunspell word list,
+ * and highlighting / snippets that match the way the index matches. Pure and synchronous; the word list is
+ * loaded at first use and cached.
+ */
 export {
   analyzeForIndex,
   analyzeQuery,

@@ -49,6 +49,7 @@ export function germanLexicon(): Lexicon {
 export function lexiconFromWords(parts: Iterable<string>, standalone: Iterable<string> = []): Lexicon {
   const tries: WordTries = { parts: new WordTrie(), words: new WordTrie() }
   for (const word of parts) addEntry(tries, word)
+  // only the words named standalone block splitting here, not every part (addEntry marks plain words both ways)
   tries.words = new WordTrie()
   for (const word of standalone) tries.words.add(normalizeWord(word))
   return asLexicon(tries)

@@ -18,6 +18,8 @@ export class WordTrie {
   #terminal = new Uint8Array(INITIAL_NODES)
   #nodes = 1 // node 0 is the root
   #words = 0
+  /** the node for each two-letter start ("ba" → node): the first two steps of every walk without sibling scans */
+  #pairs: Int32Array | undefined
 
   get size(): number {
     return this.#words
@@ -84,12 +86,22 @@ export class WordTrie {
     }
     if (this.#terminal[node] === 0) this.#words++
     this.#terminal[node] = 1
+    this.#pairs = undefined
     return true
   }
 
   has(word: string): boolean {
     let node = 0
-    for (let i = 0; i < word.length && node !== NO_NODE; i++) node = this.#child(node, word.charCodeAt(i) - ALPHABET_START)
+    let i = 0
+    if (word.length >= 2) {
+      const a = word.charCodeAt(0) - ALPHABET_START
+      const b = word.charCodeAt(1) - ALPHABET_START
+      if (a < 0 || a >= ALPHABET_SIZE || b < 0 || b >= ALPHABET_SIZE) return false
+      this.#pairs ??= this.#buildPairs()
+      node = this.#pairs[a * ALPHABET_SIZE + b] as number
+      i = 2
+    }
+    for (; i < word.length && node !== NO_NODE; i++) node = this.#child(node, word.charCodeAt(i) - ALPHABET_START)
     return node !== NO_NODE && this.#terminal[node] === 1
   }
 
@@ -100,12 +112,33 @@ export class WordTrie {
   wordEndsAt(word: string, start: number, minLength: number, ends: Int32Array): number {
     let count = 0
     let node = 0
-    for (let j = start; j < word.length; j++) {
+    let j = start
+    if (minLength >= 2 && start + 2 <= word.length) {
+      const a = word.charCodeAt(start) - ALPHABET_START
+      const b = word.charCodeAt(start + 1) - ALPHABET_START
+      if (a < 0 || a >= ALPHABET_SIZE || b < 0 || b >= ALPHABET_SIZE) return 0
+      this.#pairs ??= this.#buildPairs()
+      node = this.#pairs[a * ALPHABET_SIZE + b] as number
+      if (node === NO_NODE) return 0
+      if (this.#terminal[node] === 1 && minLength <= 2) ends[count++] = start + 2
+      j = start + 2
+    }
+    for (; j < word.length; j++) {
       node = this.#child(node, word.charCodeAt(j) - ALPHABET_START)
       if (node === NO_NODE) break
       if (this.#terminal[node] === 1 && j + 1 - start >= minLength) ends[count++] = j + 1
     }
     return count
+  }
+
+  #buildPairs(): Int32Array {
+    const pairs = new Int32Array(ALPHABET_SIZE * ALPHABET_SIZE).fill(NO_NODE)
+    for (let a = 0; a < ALPHABET_SIZE; a++) {
+      const first = this.#child(0, a)
+      if (first === NO_NODE) continue
+      for (let b = 0; b < ALPHABET_SIZE; b++) pairs[a * ALPHABET_SIZE + b] = this.#child(first, b)
+    }
+    return pairs
   }
 
   #child(node: number, letter: number): number {

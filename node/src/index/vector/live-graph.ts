@@ -1,5 +1,4 @@
 import type { Change } from './changes.ts'
-import { FILTERED_EF_FACTOR } from './constants.ts'
 import type { HnswGraph } from './hnsw.ts'
 import type { VectorItem } from './rows.ts'
 
@@ -65,7 +64,7 @@ export class LiveGraph {
     const live = this.size()
     if (live <= 0 || !(k >= 1)) return []
     const limit = Math.min(Math.floor(k), live)
-    const ef = Math.max(efSearch, limit) * (filter === undefined ? 1 : FILTERED_EF_FACTOR)
+    const ef = Math.max(efSearch, limit)
     let filterError: unknown = null
     // An exception thrown inside hnswlib's native filter callback would surface unpredictably: catch it here.
     const guarded =

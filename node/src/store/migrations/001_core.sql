@@ -63,12 +63,14 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_document ON chunks(document_id);
 
 -- Embeddings per model; the HNSW index for a model is rebuilt from here when its file is missing or behind.
+-- A rowid table on purpose: WITHOUT ROWID puts every 1.5 KB vector on its own overflow page (4.7 GB and 5 s
+-- count(*) at a million rows, against 2 GB and 40 ms).
 CREATE TABLE embeddings (
   model     TEXT NOT NULL,
   chunk_id  INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
   vector    BLOB NOT NULL,               -- float32 little endian
   PRIMARY KEY (model, chunk_id)
-) WITHOUT ROWID;
+);
 
 -- Chunks deleted since the vector index was last saved: removed from HNSW at load.
 CREATE TABLE vector_tombstones (
