@@ -6,22 +6,11 @@ import { exportAgent, importAgent } from '../agents/transfer.ts'
 import { presentAgent, presentAgentSummary, presentScopeBindings } from '../api/agent-presenters.ts'
 import { ValidationError } from '../errors.ts'
 import { setQuiet } from '../log.ts'
-import { WissensnetzNode } from '../node.ts'
-import { resolveDataDir, writeFileAtomic } from '../store/datadir.ts'
+import { writeFileAtomic } from '../store/datadir.ts'
+import { withNode } from './shared.ts'
 
 const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 const json = (value: unknown): void => out(JSON.stringify(value, null, 2))
-
-/** Writers take the data-directory lock; readers work beside a running `serve`. */
-async function withNode<T>(command: Command, exclusive: boolean, run: (node: WissensnetzNode) => T | Promise<T>): Promise<T> {
-  const dataDir = resolveDataDir(command.optsWithGlobals().data as string)
-  const node = await WissensnetzNode.open({ dataDir, exclusive, models: false })
-  try {
-    return await run(node)
-  } finally {
-    await node.close()
-  }
-}
 
 function readFileText(path: string): string {
   const size = statSync(path, { throwIfNoEntry: false })?.size
@@ -72,7 +61,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { search?: string; category?: string; json?: boolean }, command: Command) => {
       if (opts.json === true) setQuiet(true)
-      await withNode(command, false, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const rows = node.agents.list({ query: opts.search, category: opts.category }).map(presentAgentSummary)
         if (opts.json === true) return json(rows)
         if (rows.length === 0) return out('Keine Assistenten gefunden.')
@@ -87,7 +76,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--version <n>', 'eine bestimmte Version', versionOption)
     .action(async (id: string, opts: { version?: number }, command: Command) => {
       setQuiet(true)
-      await withNode(command, false, (node) => json(presentAgent(node.agents.get(id, opts.version))))
+      await withNode(command, { exclusive: false }, (node) => json(presentAgent(node.agents.get(id, opts.version))))
     })
 
   agents
@@ -95,7 +84,7 @@ export function registerAgentCommands(program: Command): void {
     .description('alle gespeicherten Versionen eines Assistenten')
     .argument('<id>')
     .action(async (id: string, _opts, command: Command) => {
-      await withNode(command, false, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         for (const v of node.agents.versions(id)) out(`Version ${v.version}  ${v.createdAt}  ${v.author}  ${v.definition.name}`)
       })
     })
@@ -106,7 +95,7 @@ export function registerAgentCommands(program: Command): void {
     .requiredOption('--file <datei>', 'Definition als JSON (Felder des Assistenten oder eine Export-Datei)')
     .action(async (opts: { file: string }, command: Command) => {
       const { draft } = draftOf(readJson(opts.file))
-      await withNode(command, true, (node) => {
+      await withNode(command, { exclusive: true }, (node) => {
         const { definition } = node.agents.create(draft, OPERATOR_AUTHOR)
         out(`Assistent „${definition.name}“ angelegt: ${definition.id} (Version 1).`)
       })
@@ -120,7 +109,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--base-version <n>', 'die bearbeitete Version (Standard: aus der Datei, sonst die aktuelle)', versionOption)
     .action(async (id: string, opts: { file: string; baseVersion?: number }, command: Command) => {
       const { draft, editedVersion } = draftOf(readJson(opts.file))
-      await withNode(command, true, (node) => {
+      await withNode(command, { exclusive: true }, (node) => {
         const baseVersion = opts.baseVersion ?? editedVersion ?? node.agents.get(id).record.currentVersion
         const { definition } = node.agents.update(id, { ...draft, baseVersion }, OPERATOR_AUTHOR)
         out(`Assistent „${definition.name}“ gespeichert: Version ${definition.version}.`)
@@ -132,7 +121,7 @@ export function registerAgentCommands(program: Command): void {
     .description('Assistenten löschen (seine Versionen bleiben zur Nachvollziehbarkeit gespeichert)')
     .argument('<id>')
     .action(async (id: string, _opts, command: Command) => {
-      await withNode(command, true, (node) => {
+      await withNode(command, { exclusive: true }, (node) => {
         const { definition } = node.agents.get(id)
         node.agents.delete(id)
         out(`Assistent „${definition.name}“ gelöscht.`)
@@ -147,7 +136,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--version <n>', 'eine bestimmte Version', versionOption)
     .action(async (id: string, opts: { out?: string; version?: number }, command: Command) => {
       setQuiet(true)
-      await withNode(command, false, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const text = `${JSON.stringify(exportAgent(node.agents, id, opts.version).file, null, 2)}\n`
         if (opts.out === undefined) return out(text)
         writeFileAtomic(opts.out, text)
@@ -162,7 +151,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--as-copy', 'gibt es ihn hier schon: als neuen Assistenten importieren')
     .action(async (file: string, opts: { asCopy?: boolean }, command: Command) => {
       const text = readFileText(file)
-      await withNode(command, true, (node) => {
+      await withNode(command, { exclusive: true }, (node) => {
         const { definition } = importAgent(node.agents, text, OPERATOR_AUTHOR, { asCopy: opts.asCopy === true })
         out(`Assistent „${definition.name}“ importiert: ${definition.id} (Entwurf).`)
       })
@@ -174,7 +163,7 @@ export function registerAgentCommands(program: Command): void {
     .argument('<schlagwort>', 'z. B. Satzungen')
     .argument('<quellen...>', 'Quellen (Name oder Nummer)')
     .action(async (tag: string, sources: string[], _opts, command: Command) => {
-      await withNode(command, true, (node) => {
+      await withNode(command, { exclusive: true }, (node) => {
         node.agentScopes.bind(tag, sources)
         out(`„${tag}“ gebunden an: ${sources.join(', ')}`)
       })
@@ -186,7 +175,7 @@ export function registerAgentCommands(program: Command): void {
     .argument('<schlagwort>')
     .argument('[quellen...]')
     .action(async (tag: string, sources: string[], _opts, command: Command) => {
-      await withNode(command, true, (node) => node.agentScopes.unbind(tag, sources))
+      await withNode(command, { exclusive: true }, (node) => node.agentScopes.unbind(tag, sources))
     })
 
   agents
@@ -194,7 +183,7 @@ export function registerAgentCommands(program: Command): void {
     .description('Schlagwörter und ihre Quellen')
     .action(async (_opts, command: Command) => {
       setQuiet(true)
-      await withNode(command, false, (node) =>
+      await withNode(command, { exclusive: false }, (node) =>
         json(presentScopeBindings(node.agentScopes.list(), node.sources.list(), node.agents.scopeTags())),
       )
     })

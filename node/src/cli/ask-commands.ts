@@ -7,20 +7,11 @@ import { listModels, type ModelRole, modelsDirOf, pullModel, useModel } from '..
 import { setQuiet } from '../log.ts'
 import { WissensnetzNode } from '../node.ts'
 import { groupPrincipal, LOCAL_OPERATOR, type Principal } from '../store/access.ts'
-import { ensureDataDir, resolveDataDir } from '../store/datadir.ts'
+import { ensureDataDir } from '../store/datadir.ts'
+import { dataDirOf, list } from './shared.ts'
 
 const BYTES_PER_MEGABYTE = 1024 * 1024
 const MILLIS_PER_SECOND = 1000
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-
-function dataDirOf(command: Command) {
-  return resolveDataDir(command.optsWithGlobals().data as string)
-}
 
 /** `ask` and `models`: questions with cited answers, and the models that answer them. */
 export function registerAskCommands(program: Command): void {

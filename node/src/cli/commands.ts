@@ -10,29 +10,10 @@ import { ValidationError } from '../errors.ts'
 import { logger, setQuiet } from '../log.ts'
 import { WissensnetzNode } from '../node.ts'
 import { groupPrincipal, LOCAL_OPERATOR, type Principal } from '../store/access.ts'
-import { resolveDataDir } from '../store/datadir.ts'
 import { progressPrinter } from './progress.ts'
+import { dataDirOf, list, withNode } from './shared.ts'
 
 const log = logger('node:cli')
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-
-function dataDirOf(command: Command) {
-  return resolveDataDir(command.optsWithGlobals().data as string)
-}
-
-async function withNode<T>(command: Command, exclusive: boolean, models: boolean, run: (node: WissensnetzNode) => Promise<T>): Promise<T> {
-  const node = await WissensnetzNode.open({ dataDir: dataDirOf(command), exclusive, models })
-  try {
-    return await run(node)
-  } finally {
-    await node.close()
-  }
-}
-
 /** The demo corpus shipped in the repository (demo/). */
 export const DEMO_DIR = fileURLToPath(new URL('../../../demo/', import.meta.url))
 
@@ -41,7 +22,7 @@ export function registerCommands(program: Command): void {
     .command('init')
     .description('Datenverzeichnis mit kommentierter Konfiguration anlegen')
     .action(async (_opts, command: Command) => {
-      await withNode(command, true, false, async (node) => {
+      await withNode(command, { exclusive: true, models: false }, async (node) => {
         process.stdout.write(`Datenverzeichnis bereit: ${node.dataDir.root}\nKonfiguration: ${node.dataDir.configFile}\n`)
       })
     })
@@ -72,7 +53,7 @@ export function registerCommands(program: Command): void {
       if (opts.exclude !== undefined) options.exclude = opts.exclude
       if (opts.passwordEnv !== undefined) options.passwordEnv = opts.passwordEnv
       if (opts.access !== undefined) options.access = (opts.access as string[]).map(parseAccessRule)
-      await withNode(command, true, false, async (node) => {
+      await withNode(command, { exclusive: true, models: false }, async (node) => {
         const source = addSource(node.sources, {
           kind: kind as 'folder' | 'mail' | 'dms',
           location,
@@ -88,7 +69,7 @@ export function registerCommands(program: Command): void {
     .description('Quellen auflisten')
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { json?: boolean }, command: Command) => {
-      await withNode(command, false, false, async (node) => {
+      await withNode(command, { exclusive: false, models: false }, async (node) => {
         const counts = node.documents.countsBySource()
         const runs = node.runs.latest()
         const rows = node.sources.list().map((s) => presentSource(s, counts.get(s.id), runs.get(s.id)))
@@ -107,7 +88,7 @@ export function registerCommands(program: Command): void {
     .description('Quelle und alles daraus Eingelesene entfernen')
     .argument('<name>', 'Name oder Nummer der Quelle')
     .action(async (name: string, _opts, command: Command) => {
-      await withNode(command, true, false, async (node) => {
+      await withNode(command, { exclusive: true, models: false }, async (node) => {
         await node.removeSource(name)
         process.stdout.write(`Quelle "${name}" und ihre Dokumente wurden entfernt.\n`)
       })
@@ -119,7 +100,7 @@ export function registerCommands(program: Command): void {
     .option('--source <name>', 'nur diese Quelle')
     .option('--watch', 'danach auf Änderungen warten und weiter einlesen (Strg+C beendet)')
     .action(async (opts: { source?: string; watch?: boolean }, command: Command) => {
-      await withNode(command, true, true, async (node) => {
+      await withNode(command, { exclusive: true, models: true }, async (node) => {
         const targets = opts.source === undefined ? node.sources.list() : [node.sources.get(opts.source)]
         if (targets.length === 0) process.stdout.write('Keine Quellen konfiguriert. Hinzufügen mit: wissensnetz sources add folder <pfad>\n')
         const print = progressPrinter()
@@ -171,7 +152,7 @@ export function registerCommands(program: Command): void {
                 ...(opts.user === undefined ? [] : [`user:${opts.user as string}`]),
               ],
             }
-      await withNode(command, false, true, async (node) => {
+      await withNode(command, { exclusive: false, models: true }, async (node) => {
         const result = await node.search.search(who, request.query, { limit: request.limit ?? 10, ...(request.filters ? { filters: request.filters } : {}) })
         if (opts.json === true) return void process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
         if (result.hits.length === 0) return void process.stdout.write('Keine Treffer.\n')
@@ -190,7 +171,7 @@ export function registerCommands(program: Command): void {
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { errors?: boolean; json?: boolean }, command: Command) => {
       if (opts.json === true) setQuiet(true)
-      await withNode(command, false, false, async (node) => {
+      await withNode(command, { exclusive: false, models: false }, async (node) => {
         const status = buildStatus(node)
         const failures = opts.errors === true ? node.documents.failures(10_000).map(presentFailure) : undefined
         if (opts.json === true) return void process.stdout.write(`${JSON.stringify({ ...status, failures }, null, 2)}\n`)

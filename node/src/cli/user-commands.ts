@@ -5,32 +5,11 @@ import { generatePassword } from '../auth/passwords.ts'
 import { presentGroup, presentToken, presentUser } from '../auth/presenters.ts'
 import { ValidationError } from '../errors.ts'
 import { setQuiet } from '../log.ts'
-import { WissensnetzNode } from '../node.ts'
-import { resolveDataDir } from '../store/datadir.ts'
+import { list, withNode } from './shared.ts'
 
 const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-
-/**
- * Accounts live in SQLite and are read at every request, so these commands work beside a running `serve`
- * (they do not take the data-directory lock).
- */
-async function withNode<T>(command: Command, run: (node: WissensnetzNode) => T | Promise<T>): Promise<T> {
-  const node = await WissensnetzNode.open({
-    dataDir: resolveDataDir(command.optsWithGlobals().data as string),
-    exclusive: false,
-    models: false,
-  })
-  try {
-    return await run(node)
-  } finally {
-    await node.close()
-  }
-}
+// Accounts live in SQLite and are read at every request, so these commands open the node with
+// exclusive: false and work beside a running `serve` (they do not take the data-directory lock).
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value)
@@ -69,7 +48,7 @@ export function registerUserCommands(program: Command): void {
         const roles = rolesOf(opts.roles)
         const groups = groupsOf(opts.groups)
         const password = opts.passwordStdin === true ? await readPasswordFromStdin() : undefined
-        await withNode(command, async (node) => {
+        await withNode(command, { exclusive: false }, async (node) => {
           const created = await node.auth.accounts.createUser({
             username,
             roles,
@@ -91,7 +70,7 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { json?: boolean }, command: Command) => {
       if (opts.json === true) setQuiet(true)
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const rows = node.auth.users.list().map(presentUser)
         if (opts.json === true) return out(JSON.stringify(rows, null, 2))
         if (rows.length === 0) return out('Noch keine Konten. Anlegen mit: wissensnetz users add <name> --roles admin')
@@ -108,7 +87,7 @@ export function registerUserCommands(program: Command): void {
     .description('Konto mit seinen Sitzungen und Tokens entfernen')
     .argument('<name>', 'Benutzername')
     .action(async (name: string, _opts, command: Command) => {
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         node.auth.accounts.removeUser(name)
         out(`Konto "${name}" entfernt.`)
       })
@@ -121,7 +100,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (name: string, opts: { passwordStdin?: boolean }, command: Command) => {
       const given = opts.passwordStdin === true ? await readPasswordFromStdin() : undefined
       const password = given ?? generatePassword()
-      await withNode(command, async (node) => {
+      await withNode(command, { exclusive: false }, async (node) => {
         await node.auth.accounts.setPassword(name, password)
         out(`Passwort von "${name}" gesetzt; bestehende Sitzungen wurden beendet.`)
         if (given === undefined) out(`Neues Passwort (wird nur jetzt angezeigt): ${password}`)
@@ -135,7 +114,7 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { json?: boolean }, command: Command) => {
       if (opts.json === true) setQuiet(true)
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const rows = node.auth.users.listGroups().map(presentGroup)
         if (opts.json === true) return out(JSON.stringify(rows, null, 2))
         if (rows.length === 0) return out('Noch keine Gruppen. Anlegen mit: wissensnetz groups add <name>')
@@ -149,7 +128,7 @@ export function registerUserCommands(program: Command): void {
     .option('--description <text>', 'Beschreibung')
     .action(async (name: string, opts: { description?: string }, command: Command) => {
       const group = parse(groupNameSchema, name, 'Gruppenname')
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         node.auth.users.createGroup(group, opts.description ?? '')
         out(`Gruppe "${group}" angelegt.`)
       })
@@ -159,7 +138,7 @@ export function registerUserCommands(program: Command): void {
     .description('Gruppe und ihre Mitgliedschaften entfernen')
     .argument('<name>', 'Gruppenname')
     .action(async (name: string, _opts, command: Command) => {
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         node.auth.users.removeGroup(name)
         out(`Gruppe "${name}" entfernt.`)
       })
@@ -172,7 +151,7 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--user <name>', 'Konto, dessen Rechte das Token trägt')
     .option('--name <name>', 'Bezeichnung, z. B. wofür es dient')
     .action(async (opts: { user: string; name?: string }, command: Command) => {
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const { token, record } = node.auth.accounts.createToken(opts.user, opts.name)
         out(`Token Nr. ${record.id} für "${record.username}" (${record.name}), wird nur jetzt angezeigt:\n${token}`)
       })
@@ -184,7 +163,7 @@ export function registerUserCommands(program: Command): void {
     .option('--json', 'als JSON ausgeben')
     .action(async (opts: { user?: string; json?: boolean }, command: Command) => {
       if (opts.json === true) setQuiet(true)
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         const owner = opts.user === undefined ? undefined : node.auth.users.get(opts.user).id
         const rows = node.auth.tokens.list(owner).map(presentToken)
         if (opts.json === true) return out(JSON.stringify(rows, null, 2))
@@ -200,7 +179,7 @@ export function registerUserCommands(program: Command): void {
     .action(async (id: string, _opts, command: Command) => {
       const tokenId = Number(id)
       if (!Number.isInteger(tokenId) || tokenId <= 0) throw new ValidationError(`Ungültige Token-Nummer: ${id}`)
-      await withNode(command, (node) => {
+      await withNode(command, { exclusive: false }, (node) => {
         node.auth.accounts.revokeToken(tokenId)
         out(`Token Nr. ${tokenId} widerrufen.`)
       })

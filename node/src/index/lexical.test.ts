@@ -94,6 +94,19 @@ test('where-clause filtering excludes chunks the caller may not see', () => {
   }
 })
 
+test('a filtered search finds the visible matches even when hundreds of better ones are hidden', () => {
+  const f = fixture()
+  try {
+    for (let i = 0; i < 250; i++) f.addDocument('Hundesteuer', [`Hundesteuer Hundesteuer Hundesteuer Bescheid ${i}`], 2)
+    const [visible] = f.addDocument('Haushalt', ['Im Haushalt steht auch die Hundesteuer neben vielen anderen Einnahmen der Stadt.'], 1)
+    const hits = f.index.search('Hundesteuer', { limit: 5, where: { sql: 'c.access_set_id IN (1)', params: [] } })
+    assert.equal(ids(hits), [visible])
+    assert.is(f.index.search('Hundesteuer', { limit: 5 }).length, 5)
+  } finally {
+    f.close()
+  }
+})
+
 test('remove() and deleting a document make its hits disappear', () => {
   const f = fixture()
   try {
