@@ -77,6 +77,8 @@ export interface StatusResponse {
   documents: { indexed: number; failed: number; chunks: number; bytes: number }
   sources: number
   search: { lexical: true; semantic: boolean; embeddingModel: string | null; note: string }
+  /** generative: a chat model writes answers with citations; extractive: the best passages, highlighted */
+  answers: { mode: 'generative' | 'extractive'; chatModel: string | null; note: string }
   ingest: { running: string[] }
 }
 

@@ -45,9 +45,15 @@ test('POST /api/search answers hits with document, path, snippet, source and pag
   assert.ok(typeof hit.documentId === 'number' && typeof hit.snippet === 'string' && 'page' in hit && typeof hit.score === 'number')
 })
 
-test('GET /api/status says that search is lexical without an embedding model', async () => {
-  const body = (await (await fetch(`${base}/api/status`, { headers: auth })).json()) as { search: { semantic: boolean }; documents: { indexed: number } }
+test('GET /api/status says that search is lexical and answers extractive without models', async () => {
+  const body = (await (await fetch(`${base}/api/status`, { headers: auth })).json()) as {
+    search: { semantic: boolean }
+    answers: { mode: string; chatModel: string | null }
+    documents: { indexed: number }
+  }
   assert.is(body.search.semantic, false)
+  assert.is(body.answers.mode, 'extractive')
+  assert.is(body.answers.chatModel, null)
   assert.is(body.documents.indexed, 2)
 })
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { HttpServer } from '../api/server.ts'
 import { buildStatus } from '../api/routes/status.ts'
@@ -179,7 +180,8 @@ export function registerCommands(program: Command): void {
         process.stdout.write(
           `Knoten: ${status.node.name} (Version ${status.node.version})\nDatenverzeichnis: ${node.dataDir.root}\n` +
             `Quellen: ${status.sources}\nDokumente: ${d.indexed} eingelesen, ${d.failed} fehlgeschlagen, ${d.chunks} Abschnitte\n` +
-            `Suche: ${embeddingNote(node)}\n`,
+            `Suche: ${configuredModelNote(node.embeddingModelPath(), 'hybrid (Embedding-Modell', 'lexikalisch (kein Embedding-Modell; siehe README: Modelle)')}\n` +
+            `Antworten: ${configuredModelNote(node.chatModelPath(), 'vom Sprachmodell geschrieben (', 'Auszüge aus den Quellen (kein Sprachmodell; siehe README: Modelle)')}\n`,
         )
         const runs = node.runs.latest()
         for (const source of node.sources.list()) {
@@ -258,6 +260,13 @@ function addDemoSources(node: WissensnetzNode): void {
   })
   addSource(node.sources, { kind: 'dms', location: `${DEMO_DIR}dms-export`, name: 'DMS-Export' })
   process.stdout.write('Demo-Bestand als Quellen eingetragen: Ablage, Postfach Bauamt, DMS-Export.\n')
+}
+
+/** `status` does not load models (it must stay fast beside a running server): it reports what is configured. */
+function configuredModelNote(path: string | null, withModel: string, without: string): string {
+  if (path === null) return without
+  if (!existsSync(path)) return `${without} – konfiguriert ist ${basename(path)}, die Datei fehlt aber`
+  return `${withModel} ${basename(path)})`
 }
 
 function embeddingNote(node: WissensnetzNode): string {

@@ -31,6 +31,14 @@ export function buildStatus(node: WissensnetzNode): StatusResponse {
         ? 'Hybride Suche: Stichwörter (BM25, deutsche Analyse) und Bedeutung (Embeddings).'
         : 'Kein Embedding-Modell geladen: die Suche ist rein lexikalisch (Stichwörter mit deutscher Analyse).',
     },
+    answers:
+      node.chat === null
+        ? {
+            mode: 'extractive',
+            chatModel: null,
+            note: 'Kein Sprachmodell geladen: Antworten sind Auszüge aus den Quellen mit markierten Fundstellen.',
+          }
+        : { mode: 'generative', chatModel: node.chat.modelId, note: 'Antworten schreibt das Sprachmodell, mit Quellenangaben.' },
     ingest: { running: running === null ? [] : [String(running)] },
   }
 }
