@@ -33,19 +33,19 @@ export const COMMON_TERM_DF_FRACTION = 0.1
 export const COMMON_TERMS_MIN_CHUNKS = 100_000
 /**
  * Work bound per query: terms are taken rarest first until their document frequencies add up to this many
- * postings; FTS5 scores every chunk that matches any term, so this caps the rows scored (about 1 µs each).
+ * postings. FTS5 scores every chunk that matches any term (1–2 µs each with our phrases), so this caps a
+ * query's cost at any index size. Measured (bench/search.ts --scale): at a million chunks p95 about 40 ms
+ * instead of 3 s unbounded; on Karlsruhe (30,000 chunks) MRR@10 moves by less than ±0.001 between 15,000
+ * postings and no bound.
  */
-export const MAX_QUERY_POSTINGS = 30_000
+export const MAX_QUERY_POSTINGS = 15_000
 /** A pasted paragraph is not a query: at most this many of its terms (the rarest) are looked up. */
 export const MAX_QUERY_TERMS = 48
 /** Upper bound on a search's result count; callers ask for candidates, not for everything. */
 export const MAX_SEARCH_LIMIT = 10_000
 /** Document frequencies and the chunk count are re-read after this long (they drift slowly). */
 const STATS_TTL_MS = 60_000
-/** Candidates ranked before the filter is applied: this many times the limit, at least MIN_CANDIDATES. */
-const CANDIDATE_FACTOR = 4
-const MIN_CANDIDATES = 200
-/** Prepared search statements kept, one pair per distinct filter SQL. */
+/** Prepared search statements kept, one per distinct filter SQL. */
 const STATEMENT_CACHE_ENTRIES = 64
 /** Document frequencies kept in memory. */
 const DF_CACHE_ENTRIES = 50_000
@@ -98,11 +98,6 @@ export function analyzeChunk(analyzer: TextAnalyzer, title: string, body: string
   return { title: titleTerms, body: fields.words.join(' '), parts: fields.parts.join(' '), exact: fields.exact.join(' ') }
 }
 
-interface SearchStatements {
-  ranked: Statement
-  filtered: Statement
-}
-
 interface Cached<T> {
   value: T
   at: number
@@ -125,7 +120,7 @@ export class LexicalIndex {
   readonly #delete: Statement
   readonly #documentFrequency: Statement
   readonly #chunkCount: Statement
-  readonly #searches = new Map<string, SearchStatements>()
+  readonly #searches = new Map<string, Statement>()
   readonly #dfCache = new Map<string, Cached<number>>()
   #chunks: Cached<number> | undefined
 
@@ -206,14 +201,9 @@ export class LexicalIndex {
     if (limit > MAX_SEARCH_LIMIT) throw new ValidationError(`limit über ${MAX_SEARCH_LIMIT}`)
     const match = this.#matchExpression(this.queryFields(query))
     if (match === '') return []
-    const params = options.where?.params ?? []
-    const { ranked, filtered } = this.#statements(options.where?.sql.trim() ?? '')
-    const candidates = Math.min(MAX_SEARCH_LIMIT, Math.max(limit * CANDIDATE_FACTOR, MIN_CANDIDATES))
-    let rows = ranked.all(match, candidates, ...params, limit) as Array<[number, number]>
-    // fewer than asked: the filter may have dropped too many of the best candidates, so filter while ranking
-    const exact = rows.length < limit
-    if (exact) rows = filtered.all(match, ...params, limit) as Array<[number, number]>
-    log.trace('lexical search', { hits: rows.length, filteredWhileRanking: exact })
+    const statement = this.#statement(options.where?.sql.trim() ?? '')
+    const rows = statement.all(match, ...(options.where?.params ?? []), limit) as Array<[number, number]>
+    log.trace('lexical search', { hits: rows.length })
     return rows.map(([chunkId, score]) => ({ chunkId, score }))
   }
 
@@ -242,48 +232,35 @@ export class LexicalIndex {
   }
 
   /**
-   * Two statements per filter. `ranked` ranks first and filters the best candidates after (joining chunks and
-   * documents only for those, which at a million chunks halves the time); when it returns fewer rows than
-   * asked for, `filtered` filters every match while ranking. Both give the best `limit` rows that pass the
-   * filter: if `limit` of the candidates pass, no row outside them can beat them.
+   * The search statement for one filter. FTS5 orders its matches by rank (bm25 with our weights) itself, and
+   * SQLite joins chunks and documents in that order until `limit` rows pass the filter, so only those rows
+   * and the ones filtered out before them are looked up (at a million chunks that halves the time compared
+   * with joining every match before sorting).
    */
-  #statements(whereSql: string): SearchStatements {
-    let statements = this.#searches.get(whereSql)
-    if (statements !== undefined) {
+  #statement(whereSql: string): Statement {
+    let statement = this.#searches.get(whereSql)
+    if (statement !== undefined) {
       // keep recently used statements last in Map order, so that eviction drops the least recently used
       this.#searches.delete(whereSql)
-      this.#searches.set(whereSql, statements)
-      return statements
+      this.#searches.set(whereSql, statement)
+      return statement
     }
     const documents = /\bd\./.test(whereSql) ? 'JOIN documents d ON d.id = c.document_id' : ''
-    const filter = whereSql === '' ? '' : `AND (${whereSql})`
-    statements = {
-      ranked: this.#db
-        .prepare(
-          `SELECT f.id, -f.rank FROM (
-            SELECT rowid AS id, rank FROM chunk_fts
-            WHERE chunk_fts MATCH ? AND rank MATCH 'bm25(${this.#weights})'
-            ORDER BY rank LIMIT ?
-          ) f JOIN chunks c ON c.id = f.id ${documents}
-          WHERE 1 ${filter}
-          ORDER BY f.rank LIMIT ?`,
-        )
-        .raw(),
-      filtered: this.#db
-        .prepare(
-          `SELECT f.rowid, -bm25(chunk_fts, ${this.#weights}) AS score
-          FROM chunk_fts f JOIN chunks c ON c.id = f.rowid ${documents}
-          WHERE chunk_fts MATCH ? ${filter}
-          ORDER BY score DESC LIMIT ?`,
-        )
-        .raw(),
-    }
+    statement = this.#db
+      .prepare(
+        `SELECT f.rowid, -f.rank FROM chunk_fts f
+        JOIN chunks c ON c.id = f.rowid ${documents}
+        WHERE chunk_fts MATCH ? AND rank MATCH 'bm25(${this.#weights})'${whereSql === '' ? '' : ` AND (${whereSql})`}
+        ORDER BY f.rank
+        LIMIT ?`,
+      )
+      .raw()
     if (this.#searches.size >= STATEMENT_CACHE_ENTRIES) {
       const oldest = this.#searches.keys().next().value
       if (oldest !== undefined) this.#searches.delete(oldest)
     }
-    this.#searches.set(whereSql, statements)
-    return statements
+    this.#searches.set(whereSql, statement)
+    return statement
   }
 
   #cachedChunkCount(): number {

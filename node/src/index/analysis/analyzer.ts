@@ -113,7 +113,8 @@ export class GermanAnalyzer implements TextAnalyzer {
 
   /**
    * Distinct stems and compound parts of a query. Stopwords are dropped unless the query has nothing else
-   * ("Wer war es?"), so that such a query still finds something.
+   * ("Wer war es?"); then they are its terms, which the index (storing no stopwords) does not find but
+   * highlighting in a shown text does.
    */
   analyzeQuery(text: string): string[] {
     return this.analyzeQueryFields(text).terms

@@ -1,10 +1,10 @@
-import snowball from 'snowball-stemmers'
+import { newStemmer } from 'snowball-stemmers'
 
 /** Distinct words whose stem is remembered. */
 const STEM_CACHE_ENTRIES = 100_000
 const LOWER_ASCII = /^[a-z]+$/
 
-const reference = snowball.newStemmer('german')
+const reference = newStemmer('german')
 const cache = new Map<string, string>()
 
 /**
