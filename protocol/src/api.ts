@@ -85,3 +85,25 @@ export interface StatusResponse {
 export interface ErrorResponse {
   error: { code: string; message: string; details?: unknown }
 }
+
+/** Progress of one source's ingest: GET /api/ingest/progress and each event of GET /api/ingest/events. */
+export interface IngestProgress {
+  sourceId: number
+  sourceName: string
+  phase: 'scanning' | 'ingesting' | 'cleaning' | 'done' | 'aborted' | 'failed'
+  filesTotal: number
+  filesDone: number
+  filesChanged: number
+  filesSkipped: number
+  filesRemoved: number
+  errors: number
+  bytesTotal: number
+  bytesDone: number
+  startedAt: number
+  elapsedMs: number
+  filesPerSecond: number
+  megabytesPerSecond: number
+  etaMs: number | null
+  /** why the whole source failed (unreadable folder, IMAP login refused); documents' own failures are recorded per document */
+  error?: string
+}

@@ -6,6 +6,7 @@ import { logger } from '../log.ts'
 import type { AccessSets } from '../store/access.ts'
 import type { DocumentRepository } from '../store/documents.ts'
 import type { SourceRow } from '../store/sources.ts'
+import type { IngestProgress } from '@wissensnetz/protocol'
 import { chunkDocument } from './chunker.ts'
 import { parseDocument } from './parsers/index.ts'
 import { type Connector, type ParseLimits, ParseError, type ParseFailureCode, type SourceItem } from './types.ts'
@@ -15,26 +16,7 @@ const log = logger('node:ingest')
 /** Progress emitted at most this often while a source is ingested. */
 const PROGRESS_INTERVAL_MS = 250
 
-export interface IngestProgress {
-  sourceId: number
-  sourceName: string
-  phase: 'scanning' | 'ingesting' | 'cleaning' | 'done' | 'aborted' | 'failed'
-  filesTotal: number
-  filesDone: number
-  filesChanged: number
-  filesSkipped: number
-  filesRemoved: number
-  errors: number
-  bytesTotal: number
-  bytesDone: number
-  startedAt: number
-  elapsedMs: number
-  filesPerSecond: number
-  megabytesPerSecond: number
-  etaMs: number | null
-  /** why the whole source failed (unreadable folder, IMAP login refused); documents' own failures are recorded per document */
-  error?: string
-}
+export type { IngestProgress }
 
 export interface IngestOptions {
   signal: AbortSignal

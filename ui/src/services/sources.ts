@@ -1,4 +1,4 @@
-import type { AddSourceRequest } from '@wissensnetz/protocol'
+import type { AddSourceRequest, IngestProgress } from '@wissensnetz/protocol'
 import { api } from './http.ts'
 
 export interface Source {
@@ -14,23 +14,7 @@ export interface Source {
   lastRun: { state: 'running' | 'done' | 'failed' | 'aborted'; startedAt: string; finishedAt: string | null; error: string | null; files: number } | null
 }
 
-/** One progress event of `GET /api/ingest/events`. */
-export interface IngestProgress {
-  sourceId: number
-  sourceName: string
-  phase: 'scanning' | 'ingesting' | 'cleaning' | 'done' | 'aborted' | 'failed'
-  filesTotal: number
-  filesDone: number
-  filesChanged: number
-  filesSkipped: number
-  filesRemoved: number
-  errors: number
-  bytesTotal: number
-  bytesDone: number
-  elapsedMs: number
-  etaMs: number | null
-  error?: string
-}
+export type { IngestProgress }
 
 export interface Failure {
   documentId: number
