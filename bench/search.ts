@@ -132,6 +132,8 @@ function main(): void {
             name: `ours + common-terms cut-off ${COMMON_TERM_DF_FRACTION * 100}%`,
             init: { ...weights, commonTermFraction: COMMON_TERM_DF_FRACTION, commonTermsMinChunks: 0 },
           },
+          // --postings N: the same with another work bound, to see what a tighter bound costs in quality
+          ...(args.postings === undefined ? [] : [{ name: `ours, work bound ${args.postings} postings`, init: { ...weights, maxQueryPostings: args.postings } }]),
         ],
       },
       { name: 'baseline (plain BM25)', analyzer: new PlainAnalyzer(), variants: [{ name: 'baseline (plain BM25)', init: weights }] },
@@ -281,12 +283,13 @@ function printTable(rows: Row[]): void {
   for (const b of body) console.log(line(b))
 }
 
-function parseArgs(argv: string[]): { dataset?: string; titleWeight?: number; scale?: number } {
-  const out: { dataset?: string; titleWeight?: number; scale?: number } = {}
+function parseArgs(argv: string[]): { dataset?: string; titleWeight?: number; scale?: number; postings?: number } {
+  const out: { dataset?: string; titleWeight?: number; scale?: number; postings?: number } = {}
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--dataset') out.dataset = argv[++i]?.toLowerCase()
     else if (argv[i] === '--title-weight') out.titleWeight = Number(argv[++i])
     else if (argv[i] === '--scale') out.scale = Number(argv[++i])
+    else if (argv[i] === '--postings') out.postings = Number(argv[++i])
   }
   return out
 }

@@ -244,6 +244,7 @@ export class WissensnetzNode {
   async close(): Promise<void> {
     await this.federation?.stop()
     await this.scheduler.stop()
+    await this.pipeline.close()
     await this.chat?.stop()
     await this.vectors?.stop()
     await this.embedder?.close()

@@ -92,7 +92,16 @@ export interface LexicalEntry {
  * pipeline may run ahead of its write transaction or in a worker thread; addAnalyzed() does the write.
  */
 export function analyzeChunk(analyzer: TextAnalyzer, title: string, body: string): LexicalEntry {
+  return analyzeBody(analyzer, analyzer.analyzeForIndex(title).join(' '), body)
+}
+
+/** analyzeChunk for all chunks of one document: its title is analysed once, not once per chunk. */
+export function analyzeChunks(analyzer: TextAnalyzer, title: string, bodies: readonly string[]): LexicalEntry[] {
   const titleTerms = analyzer.analyzeForIndex(title).join(' ')
+  return bodies.map((body) => analyzeBody(analyzer, titleTerms, body))
+}
+
+function analyzeBody(analyzer: TextAnalyzer, titleTerms: string, body: string): LexicalEntry {
   const fields = analyzer.analyzeFields?.(body)
   if (fields === undefined) return { title: titleTerms, body: analyzer.analyzeForIndex(body).join(' '), parts: '', exact: '' }
   return { title: titleTerms, body: fields.words.join(' '), parts: fields.parts.join(' '), exact: fields.exact.join(' ') }
@@ -124,8 +133,12 @@ export class LexicalIndex {
   readonly #dfCache = new Map<string, Cached<number>>()
   #chunks: Cached<number> | undefined
 
+  /** true when entries analysed elsewhere with germanAnalyzer() (see analyzeChunk) fit this index */
+  readonly usesDefaultAnalyzer: boolean
+
   constructor(db: Db, init: LexicalIndexInit = {}) {
     this.#db = db
+    this.usesDefaultAnalyzer = init.analyzer === undefined
     this.#analyzer = init.analyzer ?? germanAnalyzer()
     // inlined into SQL: validated numbers only
     this.#weights = [

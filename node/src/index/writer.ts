@@ -2,13 +2,24 @@ import type { Chunk } from '../ingest/chunker.ts'
 import type { Db } from '../store/db.ts'
 import type { DocumentRepository, NewDocument } from '../store/documents.ts'
 import type { ChunkCatalog } from './catalog.ts'
-import type { LexicalIndex } from './lexical.ts'
+import type { LexicalEntry, LexicalIndex } from './lexical.ts'
 
 /** A document with its chunks, ready to be written; children are attachments or archive entries. */
 export interface PreparedDocument {
   doc: Omit<NewDocument, 'parentId'>
   chunks: Chunk[]
+  /**
+   * The chunks analysed for the lexical index with the default German analyser (one per chunk), computed
+   * ahead of the write, usually in a worker thread; absent: the writer analyses them itself.
+   */
+  lexical?: LexicalEntry[]
   children: PreparedDocument[]
+}
+
+/** One document tree to write, and the id of the tree it replaces (null for a new document). */
+export interface Replacement {
+  replaceId: number | null
+  prepared: PreparedDocument
 }
 
 /**
@@ -33,13 +44,23 @@ export class IndexWriter {
 
   /** Replaces the document tree at `replaceId` (if any) with `prepared`; returns the new top-level id. */
   replace(replaceId: number | null, prepared: PreparedDocument): number {
-    let removed: number[] = []
-    const id = this.db.transaction(() => {
-      if (replaceId !== null) removed = this.removeTree(replaceId)
-      return this.insertTree(prepared, null)
-    })()
+    return this.replaceMany([{ replaceId, prepared }])[0] as number
+  }
+
+  /**
+   * Several replacements in one transaction: each document is still all or nothing, and the batch shares one
+   * commit, which is what makes bulk ingest fast (FTS5 writes one index segment per commit, not per document).
+   */
+  replaceMany(replacements: readonly Replacement[]): number[] {
+    const removed: number[] = []
+    const ids = this.db.transaction(() =>
+      replacements.map(({ replaceId, prepared }) => {
+        if (replaceId !== null) removed.push(...this.removeTree(replaceId))
+        return this.insertTree(prepared, null)
+      }),
+    )()
     this.notify(removed)
-    return id
+    return ids
   }
 
   remove(documentIds: number[]): void {
@@ -55,9 +76,12 @@ export class IndexWriter {
     const id = this.documents.insert({ ...prepared.doc, parentId })
     const ids = this.documents.insertChunks(id, prepared.doc.accessSetId, prepared.chunks)
     const title = prepared.doc.title
+    const analysed = this.lexical.usesDefaultAnalyzer && prepared.lexical?.length === prepared.chunks.length ? prepared.lexical : undefined
     prepared.chunks.forEach((chunk, i) => {
       const chunkId = ids[i] as number
-      this.lexical.add(chunkId, title, chunk.text)
+      const entry = analysed?.[i]
+      if (entry !== undefined) this.lexical.addAnalyzed(chunkId, entry)
+      else this.lexical.add(chunkId, title, chunk.text)
       this.catalog.set(chunkId, id, prepared.doc.accessSetId)
     })
     for (const child of prepared.children) this.insertTree(child, id)

@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto'
-import { basename, extname } from 'node:path'
 import type { IndexWriter, PreparedDocument } from '../index/writer.ts'
-import { WissensnetzError } from '../errors.ts'
+import { AbortError, WissensnetzError } from '../errors.ts'
 import { logger } from '../log.ts'
 import type { AccessSets } from '../store/access.ts'
 import type { DocumentRepository } from '../store/documents.ts'
 import type { SourceRow } from '../store/sources.ts'
 import type { IngestProgress } from '@wissensnetz/protocol'
-import { chunkDocument } from './chunker.ts'
-import { parseDocument } from './parsers/index.ts'
-import { type Connector, type ParseLimits, ParseError, type ParseFailureCode, type SourceItem } from './types.ts'
+import { CommitBatch } from './commit-batch.ts'
+import { failedDocument, sha256 } from './prepare.ts'
+import { PreparePool } from './prepare-pool.ts'
+import { type Connector, type ParseLimits, ParseError, type SourceItem } from './types.ts'
 
 const log = logger('node:ingest')
 
@@ -30,17 +29,26 @@ export interface PipelineInit {
   connectorFor: (source: SourceRow) => Connector
   limits: ParseLimits
   ocr: boolean
+  /** documents parsed at once, each on its own worker thread (0: on the main thread, one at a time) */
   concurrency: number
   /** today's date as YYYY-MM-DD; injectable for retention tests */
   today?: () => string
 }
 
+/** Files read ahead per parser thread, so that no thread waits for the disk. */
+const READ_AHEAD_PER_THREAD = 2
+
 /**
- * Discover, read, hash, skip unchanged, parse, chunk, index, commit — one document per transaction.
- * Resumable by construction: a restart rescans and skips every document whose version is already committed.
+ * Discover, read, hash, skip unchanged, parse + chunk + analyse (worker threads), write (main thread, a batch
+ * of whole documents per transaction). Resumable by construction: a restart rescans and skips every document
+ * whose version is already committed.
  */
 export class IngestPipeline {
-  constructor(private readonly init: PipelineInit) {}
+  readonly #pool: PreparePool
+
+  constructor(private readonly init: PipelineInit) {
+    this.#pool = new PreparePool({ threads: init.concurrency, limits: init.limits, ocr: init.ocr })
+  }
 
   async ingestSource(source: SourceRow, options: IngestOptions): Promise<IngestProgress> {
     const { signal } = options
@@ -92,13 +100,14 @@ export class IngestPipeline {
       progress.phase = 'ingesting'
       const known = this.init.documents.topLevelVersions(source.id)
       const seen = new Set<string>()
+      const batch = new CommitBatch(this.init.writer)
       let next = 0
       const worker = async (): Promise<void> => {
         while (!signal.aborted) {
           const item = items[next++]
           if (item === undefined) return
           seen.add(item.path)
-          const outcome = await this.ingestItem(source, item, known.get(item.path), signal)
+          const outcome = await this.ingestItem(source, item, known.get(item.path), batch, signal)
           if (outcome === 'skipped') progress.filesSkipped++
           else if (outcome === 'failed') {
             progress.errors++
@@ -109,7 +118,12 @@ export class IngestPipeline {
           emit()
         }
       }
-      await Promise.all(Array.from({ length: Math.max(1, this.init.concurrency) }, worker))
+      const loops = Math.max(1, this.init.concurrency * READ_AHEAD_PER_THREAD)
+      try {
+        await Promise.all(Array.from({ length: loops }, worker))
+      } finally {
+        batch.flush() // documents prepared before an abort or an error are complete: keep them
+      }
       if (signal.aborted) return this.finish(progress, 'aborted', emit)
 
       // Only a complete scan may conclude that something was deleted.
@@ -148,20 +162,31 @@ export class IngestPipeline {
     return { ...progress }
   }
 
+  /** Stops the parser threads (the node is closing). */
+  async close(): Promise<void> {
+    await this.#pool.close()
+  }
+
   private async ingestItem(
     source: SourceRow,
     item: SourceItem,
     existing: { id: number; size: number; mtimeMs: number; hash: string | null } | undefined,
+    batch: CommitBatch,
     signal: AbortSignal,
   ): Promise<'skipped' | 'indexed' | 'failed'> {
     if (existing !== undefined && existing.size === item.size && existing.mtimeMs === Math.round(item.mtimeMs)) return 'skipped'
+    const principals = item.principals ?? source.principals
+    const accessSetId = this.init.accessSets.intern(principals)
     let data: Uint8Array
     try {
       data = await item.read(signal)
     } catch (err) {
       if (signal.aborted) return 'skipped'
       const failure = new ParseError('read_failed', `Datei konnte nicht gelesen werden (${(err as NodeJS.ErrnoException).code ?? 'Fehler'})`)
-      this.commit(existing, this.failedDocument(source, item, null, failure))
+      batch.add({
+        replaceId: existing?.id ?? null,
+        prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure),
+      })
       return 'failed'
     }
     const hash = sha256(data)
@@ -169,118 +194,28 @@ export class IngestPipeline {
       this.init.documents.touch(existing.id, Math.round(item.mtimeMs))
       return 'skipped'
     }
-    const principals = item.principals ?? source.principals
-    const accessSetId = this.init.accessSets.intern(principals)
-    const prepared = await this.prepare(source, item.path, item.fileName, data, hash, item, accessSetId, 0, signal)
+    let prepared: PreparedDocument
+    try {
+      prepared = await this.#pool.prepare(
+        {
+          sourceId: source.id,
+          path: item.path,
+          fileName: item.fileName,
+          data,
+          hash,
+          mtimeMs: item.mtimeMs,
+          ...(item.metadata === undefined ? {} : { metadata: item.metadata }),
+          accessSetId,
+          depth: 0,
+        },
+        signal,
+      )
+    } catch (err) {
+      if (signal.aborted || err instanceof AbortError) return 'skipped'
+      throw err
+    }
     if (signal.aborted) return 'skipped'
-    this.commit(existing, prepared)
+    batch.add({ replaceId: existing?.id ?? null, prepared })
     return prepared.doc.failure === undefined ? 'indexed' : 'failed'
   }
-
-  private commit(existing: { id: number } | undefined, prepared: PreparedDocument): void {
-    this.init.writer.replace(existing?.id ?? null, prepared)
-  }
-
-  /** Parses a document and, recursively, its attachments or archive entries. */
-  private async prepare(
-    source: SourceRow,
-    path: string,
-    fileName: string,
-    data: Uint8Array,
-    hash: string,
-    item: Pick<SourceItem, 'mtimeMs' | 'metadata'>,
-    accessSetId: number,
-    depth: number,
-    signal: AbortSignal,
-  ): Promise<PreparedDocument> {
-    try {
-      const parsed = await parseDocument(data, fileName, { limits: this.init.limits, depth, ocr: this.init.ocr, signal })
-      // Container metadata (DMS sidecar, mail envelope) wins field by field; `extra` is merged, not replaced.
-      const extra = { ...parsed.metadata.extra, ...item.metadata?.extra }
-      const metadata = { ...parsed.metadata, ...definedOnly(item.metadata ?? {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) }
-      const { text, chunks } = chunkDocument(parsed.blocks)
-      if (chunks.length === 0) throw new ParseError('no_text', 'Das Dokument enthält keinen Text.')
-      const firstHeading = parsed.blocks.find((b) => b.kind === 'heading')?.text
-      const title = clean(metadata.title) ?? clean(metadata.betreff) ?? clean(firstHeading) ?? stripExtension(fileName)
-      const children: PreparedDocument[] = []
-      const usedNames = new Set<string>()
-      for (const child of parsed.children) {
-        let name = child.name || 'anhang'
-        for (let n = 2; usedNames.has(name); n++) name = `${child.name} (${n})`
-        usedNames.add(name)
-        children.push(
-          await this.prepare(source, `${path}/${name}`, basename(name), child.data, sha256(child.data), { mtimeMs: item.mtimeMs }, accessSetId, depth + 1, signal),
-        )
-      }
-      return {
-        doc: {
-          sourceId: source.id,
-          path,
-          fileName,
-          title,
-          mime: parsed.mime,
-          size: data.byteLength,
-          mtimeMs: item.mtimeMs,
-          contentHash: hash,
-          metadata,
-          accessSetId,
-          text,
-          ocrPages: parsed.ocrPages ?? 0,
-        },
-        chunks,
-        children,
-      }
-    } catch (err) {
-      const failure =
-        err instanceof ParseError ? err : new ParseError('corrupt', 'Unerwarteter Fehler beim Lesen des Formats.', err)
-      if (!(err instanceof ParseError)) log.warn(`unexpected parser error for a document of source ${source.id}`, err as Error)
-      return this.failedDocument(source, { path, fileName, size: data.byteLength, mtimeMs: item.mtimeMs }, hash, failure, accessSetId)
-    }
-  }
-
-  private failedDocument(
-    source: SourceRow,
-    item: Pick<SourceItem, 'path' | 'fileName' | 'size' | 'mtimeMs'>,
-    hash: string | null,
-    failure: ParseError,
-    accessSetId = this.init.accessSets.intern(source.principals),
-  ): PreparedDocument {
-    return {
-      doc: {
-        sourceId: source.id,
-        path: item.path,
-        fileName: item.fileName,
-        title: stripExtension(item.fileName),
-        mime: null,
-        size: item.size,
-        mtimeMs: item.mtimeMs,
-        contentHash: hash,
-        metadata: {},
-        accessSetId,
-        text: '',
-        ocrPages: 0,
-        failure: { code: failure.reason as ParseFailureCode, message: failure.message },
-      },
-      chunks: [],
-      children: [],
-    }
-  }
-}
-
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
-function stripExtension(fileName: string): string {
-  const ext = extname(fileName)
-  return ext.length > 0 ? fileName.slice(0, -ext.length) : fileName
-}
-
-function clean(value: string | undefined): string | undefined {
-  const trimmed = value?.replace(/\s+/g, ' ').trim()
-  return trimmed === undefined || trimmed.length === 0 ? undefined : trimmed.slice(0, 300)
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import { AbortError, WissensnetzError } from '../../errors.ts'
+import { startTsWorker } from '../../worker-thread.ts'
 import type { IdFingerprint } from './rows.ts'
 
 interface SqliteTask {
@@ -47,16 +45,6 @@ export class VectorBuildError extends WissensnetzError {
 
 const WORKER_URL = new URL('./sqlite-worker.ts', import.meta.url).href
 
-/**
- * Worker threads do not inherit tsx's loader hooks, so the worker is started through tsx's `tsImport` API.
- * Resolved via require because test runners load this file as CommonJS, where import.meta.resolve is missing;
- * the ESM build of the API sits beside the CommonJS one that `require.resolve` returns.
- */
-function bootstrapSource(): string {
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href
-  return `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_URL)}, ${JSON.stringify(import.meta.url)}))`
-}
-
 function runWorker<T>(
   request: WorkerRequest,
   pick: (message: WorkerMessage) => T | undefined,
@@ -67,7 +55,7 @@ function runWorker<T>(
       reject(new AbortError())
       return
     }
-    const worker = new Worker(bootstrapSource(), { eval: true, workerData: request })
+    const worker = startTsWorker(WORKER_URL, { workerData: request })
     let settled = false
     const finish = (fn: () => void): void => {
       if (settled) return

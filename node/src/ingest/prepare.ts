@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto'
+import { basename, extname } from 'node:path'
+import { germanAnalyzer } from '../index/analysis/index.ts'
+import { analyzeChunks } from '../index/lexical.ts'
+import type { PreparedDocument } from '../index/writer.ts'
+import { logger } from '../log.ts'
+import { chunkDocument } from './chunker.ts'
+import { parseDocument } from './parsers/index.ts'
+import { type DocumentMetadata, type ParseFailureCode, ParseError, type ParseLimits } from './types.ts'
+
+const log = logger('node:ingest')
+
+/** One document to parse, chunk and analyse: everything the work needs, nothing that ties it to a thread. */
+export interface PrepareInput {
+  sourceId: number
+  path: string
+  fileName: string
+  data: Uint8Array
+  hash: string
+  mtimeMs: number
+  /** what the container knows (DMS sidecar, mail envelope); wins over the parser's findings field by field */
+  metadata?: DocumentMetadata
+  accessSetId: number
+  /** 0 for a top-level document; attachments and archive entries one deeper per level */
+  depth: number
+}
+
+export interface PrepareOptions {
+  limits: ParseLimits
+  ocr: boolean
+  signal?: AbortSignal
+}
+
+/**
+ * Parses a document and, recursively, its attachments or archive entries; chunks each and analyses every
+ * chunk for the lexical index. Pure CPU work on bytes (plus OCR subprocesses), so that it can run in a worker
+ * thread while the main thread writes. Never throws: a document that cannot be read comes back as a failed
+ * document with its reason.
+ */
+export async function prepareDocument(input: PrepareInput, options: PrepareOptions): Promise<PreparedDocument> {
+  try {
+    const parsed = await parseDocument(input.data, input.fileName, {
+      limits: options.limits,
+      depth: input.depth,
+      ocr: options.ocr,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    })
+    // Container metadata (DMS sidecar, mail envelope) wins field by field; `extra` is merged, not replaced.
+    const extra = { ...parsed.metadata.extra, ...input.metadata?.extra }
+    const metadata = { ...parsed.metadata, ...definedOnly(input.metadata ?? {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) }
+    const { text, chunks } = chunkDocument(parsed.blocks)
+    if (chunks.length === 0) throw new ParseError('no_text', 'Das Dokument enthält keinen Text.')
+    const firstHeading = parsed.blocks.find((b) => b.kind === 'heading')?.text
+    const title = clean(metadata.title) ?? clean(metadata.betreff) ?? clean(firstHeading) ?? stripExtension(input.fileName)
+    const children: PreparedDocument[] = []
+    const usedNames = new Set<string>()
+    for (const child of parsed.children) {
+      let name = child.name || 'anhang'
+      for (let n = 2; usedNames.has(name); n++) name = `${child.name} (${n})`
+      usedNames.add(name)
+      children.push(
+        await prepareDocument(
+          {
+            sourceId: input.sourceId,
+            path: `${input.path}/${name}`,
+            fileName: basename(name),
+            data: child.data,
+            hash: sha256(child.data),
+            mtimeMs: input.mtimeMs,
+            accessSetId: input.accessSetId,
+            depth: input.depth + 1,
+          },
+          options,
+        ),
+      )
+    }
+    return {
+      doc: {
+        sourceId: input.sourceId,
+        path: input.path,
+        fileName: input.fileName,
+        title,
+        mime: parsed.mime,
+        size: input.data.byteLength,
+        mtimeMs: input.mtimeMs,
+        contentHash: input.hash,
+        metadata,
+        accessSetId: input.accessSetId,
+        text,
+        ocrPages: parsed.ocrPages ?? 0,
+      },
+      chunks,
+      lexical: analyzeChunks(
+        germanAnalyzer(),
+        title,
+        chunks.map((chunk) => chunk.text),
+      ),
+      children,
+    }
+  } catch (err) {
+    const failure = err instanceof ParseError ? err : new ParseError('corrupt', 'Unerwarteter Fehler beim Lesen des Formats.', err)
+    if (!(err instanceof ParseError)) log.warn(`unexpected parser error for a document of source ${input.sourceId}`, err as Error)
+    return failedDocument({ ...input, size: input.data.byteLength }, failure)
+  }
+}
+
+/** The record of a document that could not be indexed: no chunks, the reason shown by `status --errors`. */
+export function failedDocument(
+  input: Pick<PrepareInput, 'sourceId' | 'path' | 'fileName' | 'mtimeMs' | 'accessSetId'> & { size: number; hash: string | null },
+  failure: { reason: ParseFailureCode; message: string },
+): PreparedDocument {
+  return {
+    doc: {
+      sourceId: input.sourceId,
+      path: input.path,
+      fileName: input.fileName,
+      title: stripExtension(input.fileName),
+      mime: null,
+      size: input.size,
+      mtimeMs: input.mtimeMs,
+      contentHash: input.hash,
+      metadata: {},
+      accessSetId: input.accessSetId,
+      text: '',
+      ocrPages: 0,
+      failure: { code: failure.reason, message: failure.message },
+    },
+    chunks: [],
+    children: [],
+  }
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+function stripExtension(fileName: string): string {
+  const ext = extname(fileName)
+  return ext.length > 0 ? fileName.slice(0, -ext.length) : fileName
+}
+
+function clean(value: string | undefined): string | undefined {
+  const trimmed = value?.replace(/\s+/g, ' ').trim()
+  return trimmed === undefined || trimmed.length === 0 ? undefined : trimmed.slice(0, 300)
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
