@@ -7,6 +7,7 @@ import type { LexicalEntry, LexicalIndex } from './lexical.ts'
 /** A document with its chunks, ready to be written; children are attachments or archive entries. */
 export interface PreparedDocument {
   doc: Omit<NewDocument, 'parentId'>
+  /** the chunks' offsets into doc.text; their `text` may be empty when `lexical` is given */
   chunks: Chunk[]
   /**
    * The chunks analysed for the lexical index with the default German analyser (one per chunk), computed
@@ -81,7 +82,7 @@ export class IndexWriter {
       const chunkId = ids[i] as number
       const entry = analysed?.[i]
       if (entry !== undefined) this.lexical.addAnalyzed(chunkId, entry)
-      else this.lexical.add(chunkId, title, chunk.text)
+      else this.lexical.add(chunkId, title, chunk.text || prepared.doc.text.slice(chunk.start, chunk.end))
       this.catalog.set(chunkId, id, prepared.doc.accessSetId)
     })
     for (const child of prepared.children) this.insertTree(child, id)

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addSource } from './add-source.ts'
 import type { WissensnetzNode } from '../node.ts'
@@ -99,6 +99,25 @@ test('a corrupt file gets a recorded reason and does not stop the ingest', async
     ])
     assert.ok(failures.every((f) => (f.errorMessage ?? '').length > 0), 'each failure has a readable reason')
     assert.equal(await titles(node, 'Hundesteuer'), ['ok.txt'])
+  } finally {
+    await node.close()
+  }
+})
+
+test('a file over the size limit is recorded as too large without being read into memory', async () => {
+  const docs = tempDir('docs')
+  writeFiles(docs, { 'klein.txt': 'Die Hundesteuer ist am 1. Juli fällig.', 'riesig.txt': '' })
+  // sparse: 5 GB on paper, nothing on disk. Reading it would fail (over Node's 2 GB buffer limit) as read_failed.
+  truncateSync(join(docs, 'riesig.txt'), 5 * 1024 ** 3)
+  const node = await openTestNode(undefined, false, { maxFileMegabytes: 1 })
+  try {
+    addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
+    const [run] = await ingestAll(node)
+    assert.is(run?.errors, 1)
+    const [failure] = node.documents.failures(10)
+    assert.is(failure?.errorCode, 'too_large')
+    assert.match(failure?.errorMessage ?? '', /ingest\.maxFileMegabytes/)
+    assert.equal(await titles(node, 'Hundesteuer'), ['klein.txt'])
   } finally {
     await node.close()
   }

@@ -177,16 +177,21 @@ export class IngestPipeline {
     if (existing !== undefined && existing.size === item.size && existing.mtimeMs === Math.round(item.mtimeMs)) return 'skipped'
     const principals = item.principals ?? source.principals
     const accessSetId = this.init.accessSets.intern(principals)
+    const replaceId = existing?.id ?? null
+    if (item.size > this.init.limits.maxFileBytes) {
+      // not even read: a file of many gigabytes on a share must not fill the node's memory
+      const limit = this.init.limits.maxFileBytes
+      const failure = new ParseError('too_large', `Datei mit ${item.size} Bytes ist größer als die Grenze von ${limit} Bytes (ingest.maxFileMegabytes)`)
+      batch.add({ replaceId, prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure) })
+      return 'failed'
+    }
     let data: Uint8Array
     try {
       data = await item.read(signal)
     } catch (err) {
       if (signal.aborted) return 'skipped'
       const failure = new ParseError('read_failed', `Datei konnte nicht gelesen werden (${(err as NodeJS.ErrnoException).code ?? 'Fehler'})`)
-      batch.add({
-        replaceId: existing?.id ?? null,
-        prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure),
-      })
+      batch.add({ replaceId, prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure) })
       return 'failed'
     }
     const hash = sha256(data)
@@ -215,7 +220,7 @@ export class IngestPipeline {
       throw err
     }
     if (signal.aborted) return 'skipped'
-    batch.add({ replaceId: existing?.id ?? null, prepared })
+    batch.add({ replaceId, prepared })
     return prepared.doc.failure === undefined ? 'indexed' : 'failed'
   }
 }

@@ -89,12 +89,14 @@ export async function prepareDocument(input: PrepareInput, options: PrepareOptio
         text,
         ocrPages: parsed.ocrPages ?? 0,
       },
-      chunks,
+      // The writer needs a chunk's offsets and analysed terms, not its text (that is doc.text), so the text is
+      // not copied back from the worker thread a second time.
       lexical: analyzeChunks(
         germanAnalyzer(),
         title,
         chunks.map((chunk) => chunk.text),
       ),
+      chunks: chunks.map((chunk) => ({ ...chunk, text: '' })),
       children,
     }
   } catch (err) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Role } from '@wissensnetz/protocol'
+import type { Config } from '../config/schema.ts'
 import { WissensnetzNode } from '../node.ts'
 import { resolveDataDir } from '../store/datadir.ts'
 
@@ -21,12 +22,16 @@ export function writeFiles(root: string, files: Record<string, string | Uint8Arr
 }
 
 /** A real node on a temporary data directory, without file watching or periodic rescans. */
-export async function openTestNode(dataRoot = tempDir('data'), models = false): Promise<WissensnetzNode> {
+export async function openTestNode(
+  dataRoot = tempDir('data'),
+  models = false,
+  ingest: Partial<Config['ingest']> = {},
+): Promise<WissensnetzNode> {
   return WissensnetzNode.open({
     dataDir: resolveDataDir(dataRoot),
     exclusive: true,
     models,
-    configOverrides: (c) => ({ ...c, ingest: { ...c.ingest, watch: false, rescanIntervalMinutes: 0, ocr: false } }),
+    configOverrides: (c) => ({ ...c, ingest: { ...c.ingest, watch: false, rescanIntervalMinutes: 0, ocr: false, ...ingest } }),
   })
 }
 
