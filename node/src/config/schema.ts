@@ -217,7 +217,7 @@ ingest:
   maxFileMegabytes: 100
   # Texterkennung (OCR, Deutsch) für gescannte PDF-Seiten; braucht tesseract-ocr-deu
   ocr: true
-  # Dokumente, die gleichzeitig gelesen und zerlegt werden
+  # Dokumente, die gleichzeitig gelesen und zerlegt werden (je ein Hintergrund-Thread; sinnvoll: Zahl der Kerne)
   concurrency: 2
   # Textabschnitte je Embedding-Aufruf
   embedBatchSize: 32
