@@ -2,8 +2,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { addSource } from '../ingest/add-source.ts'
 import type { WissensnetzNode } from '../node.ts'
-import { createTestToken, openTestNode, tempDir, writeFiles } from '../test/helpers.ts'
-import { HttpServer } from './server.ts'
+import { createTestToken, openTestNode, serveTestNode, tempDir, writeFiles } from '../test/helpers.ts'
+import type { HttpServer } from './server.ts'
 
 let node: WissensnetzNode
 let server: HttpServer
@@ -20,9 +20,7 @@ test.before(async () => {
   addSource(node.sources, { kind: 'folder', location: docs, name: 'Ablage' })
   await node.scheduler.triggerAll()
   auth = await createTestToken(node, { roles: ['admin'], groups: ['bauamt'] })
-  server = new HttpServer(node, '127.0.0.1', 0)
-  await server.start()
-  base = `http://127.0.0.1:${server.address().port}`
+  ;({ server, base } = await serveTestNode(node))
 })
 
 test.after(async () => {

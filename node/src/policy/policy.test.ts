@@ -1,9 +1,9 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createRouter } from '../api/app.ts'
-import { HttpServer } from '../api/server.ts'
+import type { HttpServer } from '../api/server.ts'
 import type { WissensnetzNode } from '../node.ts'
-import { openTestNode } from '../test/helpers.ts'
+import { openTestNode, serveTestNode } from '../test/helpers.ts'
 import { type Actor, authorize, can, OPERATOR, principalOf, type UserActor } from './index.ts'
 import { policyForRoute } from './routes.ts'
 
@@ -56,9 +56,7 @@ let base: string
 
 test.before(async () => {
   node = await openTestNode()
-  server = new HttpServer(node, '127.0.0.1', 0)
-  await server.start()
-  base = `http://127.0.0.1:${server.address().port}`
+  ;({ server, base } = await serveTestNode(node))
 })
 
 test.after(async () => {

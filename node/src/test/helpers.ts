@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Role } from '@wissensnetz/protocol'
 import type { Config } from '../config/schema.ts'
+import { HttpServer } from '../api/server.ts'
 import { WissensnetzNode } from '../node.ts'
 import { resolveDataDir } from '../store/datadir.ts'
 
@@ -57,4 +58,11 @@ export async function createTestToken(
     await node.auth.accounts.createUser({ username, passwordless: true, roles: options.roles ?? ['reader'], groups: options.groups ?? [] })
   }
   return { authorization: `Bearer ${node.auth.accounts.createToken(username, 'test').token}` }
+}
+
+/** A node's HTTP API on a free loopback port, as `serve` runs it; `base` is its URL without a trailing slash. */
+export async function serveTestNode(node: WissensnetzNode): Promise<{ server: HttpServer; base: string }> {
+  const server = new HttpServer(node, '127.0.0.1', 0)
+  await server.start()
+  return { server, base: `http://127.0.0.1:${server.address().port}` }
 }

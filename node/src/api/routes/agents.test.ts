@@ -2,8 +2,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { addSource } from '../../ingest/add-source.ts'
 import type { WissensnetzNode } from '../../node.ts'
-import { createTestToken, openTestNode, tempDir } from '../../test/helpers.ts'
-import { HttpServer } from '../server.ts'
+import { createTestToken, openTestNode, serveTestNode, tempDir } from '../../test/helpers.ts'
+import type { HttpServer } from '../server.ts'
 
 let node: WissensnetzNode
 let server: HttpServer
@@ -14,9 +14,7 @@ test.before(async () => {
   node = await openTestNode()
   addSource(node.sources, { kind: 'folder', location: tempDir('api-agents-satzungen'), name: 'Satzungen' })
   auth = await createTestToken(node, { roles: ['admin'] })
-  server = new HttpServer(node, '127.0.0.1', 0)
-  await server.start()
-  base = `http://127.0.0.1:${server.address().port}`
+  ;({ server, base } = await serveTestNode(node))
 })
 
 test.after(async () => {

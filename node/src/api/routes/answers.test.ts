@@ -5,8 +5,8 @@ import { openAnswerNode, TEST_MODEL } from '../../answers/testing.ts'
 import { closeRuntime } from '../../llm/runtime.ts'
 import { setQuiet } from '../../log.ts'
 import type { WissensnetzNode } from '../../node.ts'
-import { createTestToken } from '../../test/helpers.ts'
-import { HttpServer } from '../server.ts'
+import { createTestToken, serveTestNode } from '../../test/helpers.ts'
+import type { HttpServer } from '../server.ts'
 
 setQuiet(true)
 if (TEST_MODEL === null) console.log('SKIP /api/ask tests with the real model: ../shared/models/stories260K.gguf not found')
@@ -27,9 +27,7 @@ test.before(async () => {
     { chat: TEST_MODEL !== null, slots: 1, maxQueued: 0, maxAnswerTokens: LONG_ANSWER_TOKENS },
   )
   auth = await createTestToken(node)
-  server = new HttpServer(node, '127.0.0.1', 0)
-  await server.start()
-  base = `http://127.0.0.1:${server.address().port}`
+  ;({ server, base } = await serveTestNode(node))
 })
 
 test.after(async () => {

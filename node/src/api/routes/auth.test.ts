@@ -3,8 +3,8 @@ import * as assert from 'uvu/assert'
 import { addSource } from '../../ingest/add-source.ts'
 import { WissensnetzNode } from '../../node.ts'
 import { resolveDataDir } from '../../store/datadir.ts'
-import { createTestToken, openTestNode, tempDir, writeFiles } from '../../test/helpers.ts'
-import { HttpServer } from '../server.ts'
+import { createTestToken, openTestNode, serveTestNode, tempDir, writeFiles } from '../../test/helpers.ts'
+import type { HttpServer } from '../server.ts'
 
 let node: WissensnetzNode
 let server: HttpServer
@@ -39,9 +39,7 @@ test.before(async () => {
     groups: ['bauamt'],
   })
   await node.auth.accounts.createUser({ username: 'chefin', password: PASSWORD, roles: ['admin'], groups: [] })
-  server = new HttpServer(node, '127.0.0.1', 0)
-  await server.start()
-  base = `http://127.0.0.1:${server.address().port}`
+  ;({ server, base } = await serveTestNode(node))
 })
 
 test.after(async () => {
@@ -307,11 +305,10 @@ test('with server.secureCookies (TLS at a reverse proxy) the session cookie is m
     models: false,
     configOverrides: (c) => ({ ...c, server: { ...c.server, secureCookies: true } }),
   })
-  const proxied = new HttpServer(secure, '127.0.0.1', 0)
+  const proxied = await serveTestNode(secure)
   try {
     await secure.auth.accounts.createUser({ username: 'sicher', password: PASSWORD, roles: ['reader'], groups: [] })
-    await proxied.start()
-    const res = await fetch(`http://127.0.0.1:${proxied.address().port}/api/auth/login`, {
+    const res = await fetch(`${proxied.base}/api/auth/login`, {
       method: 'POST',
       headers: json,
       body: JSON.stringify({ username: 'sicher', password: PASSWORD }),
@@ -319,7 +316,7 @@ test('with server.secureCookies (TLS at a reverse proxy) the session cookie is m
     assert.is(res.status, 200)
     assert.match(res.headers.get('set-cookie') ?? '', /; Secure/)
   } finally {
-    await proxied.stop()
+    await proxied.server.stop()
     await secure.close()
   }
 })
