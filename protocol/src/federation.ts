@@ -317,7 +317,11 @@ export interface CatalogListing {
   publishedAt: string
   receivedAt: string
   withdrawn: boolean
+  /** published by this node (only this node may withdraw it or publish a new version) */
+  own: boolean
   /** a local import exists and its source version is older than this one */
   updateAvailable: boolean
   importedVersion: number | null
+  /** this node's imports of it that still exist: the local agent to update (`POST …/update {localAgentId}`) */
+  imports: Array<{ localAgentId: string; importedVersion: number }>
 }

@@ -3,31 +3,18 @@
 import type { Page } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { setQuiet } from '../../node/src/log.ts'
-import { type Browser, checkAccessibility, ensureBuilt, openBrowser, reportAxe, signIn, skipReason, startNode, type TestNode, USERS } from './harness.ts'
-
-setQuiet(true)
-const SKIP = skipReason()
-if (SKIP !== null) console.log(SKIP)
-const uiTest = SKIP === null ? test : test.skip
+import { type Browser, browserSuite, checkAccessibility, signIn, startNode, type TestNode, USERS } from './harness.ts'
 
 let env: TestNode
 let browser: Browser
 let page: Page
 
-test.before(async () => {
-  if (SKIP !== null) return
-  ensureBuilt()
-  env = await startNode()
-  browser = await openBrowser()
-  page = browser.page
-})
-
-test.after(async () => {
-  if (SKIP !== null) return
-  reportAxe()
-  await browser?.close()
-  await env?.stop()
+const uiTest = browserSuite({
+  start: startNode,
+  stop: (node) => node.stop(),
+  ready: (node, opened) => {
+    ;[env, browser, page] = [node, opened, opened.page]
+  },
 })
 
 const navLabels = async () => (await page.locator('nav[aria-label=Hauptnavigation] a').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '))
@@ -103,7 +90,7 @@ uiTest('an administrator manages groups, users and tokens; generated secrets are
 
 uiTest('a reader sees what a reader may: no sources, no user administration, no assistant editing', async () => {
   await signIn(page, USERS.reader)
-  assert.equal(await navLabels(), ['Suche', 'Fragen', 'Assistenten', 'Verwaltung', 'Netzwerk folgt', 'Datenschutz folgt'])
+  assert.equal(await navLabels(), ['Suche', 'Fragen', 'Assistenten', 'Verwaltung', 'Netzwerk', 'Datenschutz folgt'])
   await page.goto(`${env.base}/quellen`)
   await page.waitForSelector('main h1:text("Keine Berechtigung")')
   await page.goto(`${env.base}/assistenten`)
@@ -128,7 +115,7 @@ uiTest('a reader sees what a reader may: no sources, no user administration, no 
 uiTest('a data protection officer starts on a page she may use', async () => {
   await page.goto(`${env.base}/`)
   await signIn(page, USERS.dpo)
-  assert.equal(await navLabels(), ['Verwaltung', 'Netzwerk folgt', 'Datenschutz folgt'])
+  assert.equal(await navLabels(), ['Verwaltung', 'Datenschutz folgt'], 'the network is for those who search and ask')
   await page.waitForURL(/\/verwaltung$/)
   await page.waitForSelector('section[aria-labelledby=status-title] .facts')
   await signOut()

@@ -5,47 +5,21 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { setQuiet } from '../../node/src/log.ts'
 import { tempDir } from '../../node/src/test/helpers.ts'
-import {
-  type Browser,
-  checkAccessibility,
-  ensureBuilt,
-  focusedText,
-  openBrowser,
-  reportAxe,
-  signIn,
-  skipReason,
-  startNode,
-  type TestNode,
-  tabTo,
-  USERS,
-} from './harness.ts'
-
-setQuiet(true)
-const SKIP = skipReason()
-if (SKIP !== null) console.log(SKIP)
-const uiTest = SKIP === null ? test : test.skip
+import { type Browser, browserSuite, checkAccessibility, focusedText, signIn, startNode, type TestNode, tabTo, USERS } from './harness.ts'
 
 let env: TestNode
 let browser: Browser
 let page: Page
 
-test.before(async () => {
-  if (SKIP !== null) return
-  ensureBuilt()
-  env = await startNode()
-  browser = await openBrowser()
-  page = browser.page
-  await page.goto(`${env.base}/suche`)
-  await signIn(page, USERS.admin)
-})
-
-test.after(async () => {
-  if (SKIP !== null) return
-  reportAxe()
-  await browser?.close()
-  await env?.stop()
+const uiTest = browserSuite({
+  start: startNode,
+  stop: (node) => node.stop(),
+  ready: async (node, opened) => {
+    ;[env, browser, page] = [node, opened, opened.page]
+    await page.goto(`${env.base}/suche`)
+    await signIn(page, USERS.admin)
+  },
 })
 
 const goto = (path: string) => page.goto(`${env.base}${path}`)
@@ -334,16 +308,29 @@ uiTest('English can be chosen; the choice is remembered and sets <html lang>', a
   assert.is(await page.evaluate(() => document.documentElement.lang), 'de')
 })
 
-uiTest('Netzwerk and Datenschutz are announced as following; no page threw an error', async () => {
-  const placeholders: Array<[string, string]> = [
-    ['/netzwerk', 'Netzwerk'],
-    ['/datenschutz', 'Datenschutz'],
-  ]
-  for (const [path, title] of placeholders) {
+uiTest('without federation: Netzwerk and the catalogue say how to switch it on, nothing offers to ask other municipalities', async () => {
+  await goto('/netzwerk')
+  await page.waitForSelector('main .notice:has-text("ausgeschaltet")')
+  assert.match(await page.locator('main .notice').innerText(), /federation\.enabled: true/)
+  await checkAccessibility(page, 'Netzwerk (ausgeschaltet)')
+
+  await goto('/assistenten')
+  await page.getByRole('link', { name: 'Katalog der Kommunen' }).click()
+  await page.waitForSelector('main h1:text("Katalog der Kommunen")')
+  await page.waitForSelector('main .notice:has-text("ausgeschaltet")')
+  assert.is(await page.locator('#catalog-search').count(), 0)
+
+  for (const path of ['/suche', '/fragen']) {
     await goto(path)
-    await page.waitForSelector(`main h1:text("${title}")`)
-    assert.match(await page.locator('main').innerText(), /folgt/)
+    await page.waitForSelector('main h1')
+    assert.is(await page.getByLabel('Auch andere Kommunen fragen').count(), 0, `${path}: no network, no offer`)
   }
+})
+
+uiTest('Datenschutz is announced as following; no page threw an error', async () => {
+  await goto('/datenschutz')
+  await page.waitForSelector('main h1:text("Datenschutz")')
+  assert.match(await page.locator('main').innerText(), /folgt/)
   await checkAccessibility(page, 'Datenschutz (folgt)')
   assert.equal(browser.pageErrors, [])
 })

@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url'
 import type { Role } from '@wissensnetz/protocol'
 import axe from 'axe-core'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { test } from 'uvu'
 import { HttpServer } from '../../node/src/api/server.ts'
 import { addSource } from '../../node/src/ingest/add-source.ts'
+import { setQuiet } from '../../node/src/log.ts'
 import type { WissensnetzNode } from '../../node/src/node.ts'
 import { openTestNode } from '../../node/src/test/helpers.ts'
 
@@ -55,6 +57,39 @@ function newestMtime(path: string): number {
   const stat = statSync(path)
   if (!stat.isDirectory()) return stat.mtimeMs
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))))
+}
+
+/**
+ * What every browser test file sets up alike: where Chromium is missing, its tests are skipped and the reason
+ * printed; otherwise the UI is built (when stale), `start` runs and a browser opens before the first test, `ready`
+ * receives both (the file keeps them, signs in …), and after the last test the axe summary is printed and both
+ * are closed. Returns the function to declare tests with: `test`, or `test.skip` where the browser is missing.
+ */
+export function browserSuite<Env>(options: {
+  start: () => Promise<Env>
+  stop: (env: Env) => Promise<void>
+  ready: (env: Env, browser: Browser) => void | Promise<void>
+}): typeof test.skip {
+  setQuiet(true)
+  const skip = skipReason()
+  if (skip !== null) {
+    console.log(skip)
+    return test.skip
+  }
+  let env: Env | undefined
+  let browser: Browser | undefined
+  test.before(async () => {
+    ensureBuilt()
+    env = await options.start()
+    browser = await openBrowser()
+    await options.ready(env, browser)
+  })
+  test.after(async () => {
+    reportAxe()
+    await browser?.close()
+    if (env !== undefined) await options.stop(env)
+  })
+  return test
 }
 
 export interface TestNode {
@@ -167,10 +202,10 @@ const axeCounts = new Map<string, number>()
  * axe on the page as it is now; fails the test on any violation, naming rule and elements. `screenshotName`:
  * also saves docs/screenshots/<name>.png (the README shows them).
  */
-export async function checkAccessibility(page: Page, label: string, screenshotName?: string): Promise<void> {
+export async function checkAccessibility(page: Page, label: string, screenshotName?: string, options: ScreenshotOptions = {}): Promise<void> {
   const violations = await axeViolations(page)
   axeCounts.set(label, violations.length)
-  if (screenshotName !== undefined) await screenshot(page, screenshotName)
+  if (screenshotName !== undefined) await screenshot(page, screenshotName, options)
   if (violations.length > 0) throw new Error(`axe found ${violations.length} violations on ${label}:\n${JSON.stringify(violations, null, 2)}`)
 }
 
@@ -179,10 +214,16 @@ export function reportAxe(): void {
   for (const [label, count] of axeCounts) console.log(`axe ${label}: ${count} violations`)
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+export interface ScreenshotOptions {
+  /** an element below the fold that the picture is about: scrolled up until its end is in view */
+  scrollTo?: string
+}
+
+export async function screenshot(page: Page, name: string, options: ScreenshotOptions = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
-  // From the top of the page, so that every picture shows where the user is.
-  await page.evaluate(() => window.scrollTo(0, 0))
+  // From the top of the page, so that every picture shows where the user is (unless it is about something further down).
+  if (options.scrollTo === undefined) await page.evaluate(() => window.scrollTo(0, 0))
+  else await page.locator(options.scrollTo).evaluate((element) => element.scrollIntoView({ block: 'end' }))
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled', caret: 'hide' })
 }
 

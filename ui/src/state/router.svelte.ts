@@ -11,6 +11,9 @@ export const ROUTES = {
 
 export type RouteName = keyof typeof ROUTES | 'notFound'
 
+/** The network's shared agent catalogue: a tab of the assistants page. */
+export const AGENT_CATALOG = `${ROUTES.agents}/katalog`
+
 /** A tiny history router: the node answers index.html for every non-API path, so reloads and links work. */
 export class Router {
   path = $state(location.pathname)

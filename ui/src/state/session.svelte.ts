@@ -2,13 +2,27 @@ import { changePassword, checkSession, login, logout, type Role, type User } fro
 import { type ApiError, onSessionLost, toApiError } from '../services/http.ts'
 
 /** What a role may do; the server enforces the same rules, the UI only hides what would be refused. */
-export type Ability = 'search' | 'ask' | 'editAgents' | 'manageSources' | 'administer' | 'audit' | 'status' | 'ownTokens'
+export type Ability =
+  | 'search'
+  | 'ask'
+  | 'editAgents'
+  | 'publishAgents'
+  | 'useNetwork'
+  | 'manageSources'
+  | 'administer'
+  | 'audit'
+  | 'status'
+  | 'ownTokens'
 
-/** Roles include the ones below them (admin ⊃ author ⊃ reader); dpo stands apart (node/src/policy/actor.ts). */
+/**
+ * Roles include the ones below them (admin ⊃ author ⊃ reader); dpo stands apart (node/src/policy/actor.ts).
+ * useNetwork is the node's `network:use` (members, catalogue, asking other municipalities), publishAgents its
+ * `agent:publish` (offer to the catalogue, withdraw); importing and updating an import are `agent:edit`.
+ */
 const ABILITIES: Record<Role, Ability[]> = {
-  reader: ['search', 'ask', 'status', 'ownTokens'],
-  author: ['search', 'ask', 'status', 'ownTokens', 'editAgents'],
-  admin: ['search', 'ask', 'status', 'ownTokens', 'editAgents', 'manageSources', 'administer', 'audit'],
+  reader: ['search', 'ask', 'useNetwork', 'status', 'ownTokens'],
+  author: ['search', 'ask', 'useNetwork', 'status', 'ownTokens', 'editAgents', 'publishAgents'],
+  admin: ['search', 'ask', 'useNetwork', 'status', 'ownTokens', 'editAgents', 'publishAgents', 'manageSources', 'administer', 'audit'],
   dpo: ['status', 'ownTokens', 'audit'],
 }
 

@@ -11,6 +11,8 @@ export interface CatalogBrowserComponents {
   repository: CatalogRepository
   members: MemberList
   selfId: string
+  /** whether a local agent still exists (an import whose local agent was deleted offers no update) */
+  localAgentExists: (localAgentId: string) => boolean
 }
 
 /**
@@ -86,7 +88,7 @@ export class CatalogBrowser {
   }
 
   private present(row: CatalogRow): CatalogListing {
-    const imports = this.c.repository.imports(row.agent_id)
+    const imports = this.c.repository.imports(row.agent_id).filter((i) => this.c.localAgentExists(i.local_agent_id))
     const definition = row.definition === null ? null : (JSON.parse(row.definition) as AgentDefinition)
     const importedVersion = imports.length === 0 ? null : Math.max(...imports.map((i) => i.imported_version))
     return {
@@ -101,8 +103,10 @@ export class CatalogBrowser {
       publishedAt: row.published_at ?? '',
       receivedAt: row.received_at,
       withdrawn: row.withdrawn_at !== null,
+      own: row.publisher === this.c.selfId,
       updateAvailable: imports.some((i) => i.imported_version < row.version),
       importedVersion,
+      imports: imports.map((i) => ({ localAgentId: i.local_agent_id, importedVersion: i.imported_version })),
     }
   }
 }

@@ -83,6 +83,31 @@ test('import keeps provenance; a new version is offered as update and applied on
   assert.not.ok(catalogOf(b).list()[0]!.updateAvailable)
 })
 
+test('a listing names its own entries and the local imports an update would apply to; a deleted import is not offered one', async () => {
+  const [atPublisher] = catalogOf(a).list('Vermerk')
+  assert.ok(atPublisher!.own, 'the publisher sees its own entry as its own')
+  assert.equal(atPublisher!.imports, [])
+  const [atImporter] = catalogOf(b).list('Vermerk')
+  assert.not.ok(atImporter!.own)
+  assert.is(atImporter!.imports.length, 1)
+  const localAgentId = atImporter!.imports[0]!.localAgentId
+  assert.is(b.agents.get(localAgentId).definition.provenance.sourceAgentId, atImporter!.agentId)
+  assert.is(atImporter!.imports[0]!.importedVersion, atImporter!.version)
+
+  const original = a.agents.get(atPublisher!.agentId)
+  a.agents.update(
+    atPublisher!.agentId,
+    { ...draft('Vermerk aus Notizen'), instructions: 'Dritte Fassung.', baseVersion: original.record.currentVersion },
+    'user:test',
+  )
+  await catalogOf(a).publish(atPublisher!.agentId)
+  await waitFor(() => catalogOf(b).list('Vermerk')[0]?.updateAvailable === true, 5000, 'update offered')
+  b.agents.delete(localAgentId)
+  const after = catalogOf(b).list('Vermerk')[0]!
+  assert.equal(after.imports, [], 'a deleted local agent is no import any more')
+  assert.not.ok(after.updateAvailable)
+})
+
 test('a forged signature is rejected and never stored', async () => {
   const local = c.agents.create(draft('Gefälschter Assistent'), 'user:c')
   const entry = await catalogOf(c).publish(local.definition.id)

@@ -68,7 +68,15 @@ export class CatalogService implements Startable {
 
   constructor(private readonly c: CatalogComponents) {
     this.selfId = c.host.peerId.toString()
-    this.browser = new CatalogBrowser({ repository: c.repository, members: c.members, selfId: this.selfId })
+    this.browser = new CatalogBrowser({
+      repository: c.repository,
+      members: c.members,
+      selfId: this.selfId,
+      localAgentExists: (id) => {
+        const record = c.agents?.repository.record(id)
+        return record !== undefined && record.deletedAt === null
+      },
+    })
   }
 
   get repository(): CatalogRepository {
