@@ -19,6 +19,16 @@ const uiTest = browserSuite({
 
 const navLabels = async () => (await page.locator('nav[aria-label=Hauptnavigation] a').allInnerTexts()).map((l) => l.replace(/\s+/g, ' '))
 
+/** The reader changes her password in one test; later tests sign in with the new one. */
+const READER_NEW_PASSWORD = 'Neues-Passwort-2026'
+const reader = { username: USERS.reader.username, password: READER_NEW_PASSWORD }
+
+/** Opens Suche through the navigation: no page load, so only what the app itself dropped is gone. */
+async function openSearchInApp(): Promise<void> {
+  await page.locator('nav[aria-label=Hauptnavigation] a:text-is("Suche")').click()
+  await page.waitForSelector('#search-query')
+}
+
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: 'Abmelden' }).click()
   await page.waitForSelector('#login-user')
@@ -104,11 +114,11 @@ uiTest('a reader sees what a reader may: no sources, no user administration, no 
   assert.is(await page.locator('#token-user').count(), 0, 'a reader makes tokens only for herself')
 
   await page.fill('#own-current', USERS.reader.password)
-  await page.fill('#own-new', 'Neues-Passwort-2026')
+  await page.fill('#own-new', READER_NEW_PASSWORD)
   await page.getByRole('button', { name: 'Passwort ändern' }).click()
   await page.waitForSelector('.notice.ok:text("Das Passwort wurde geändert.")')
   await signOut()
-  await signIn(page, { username: USERS.reader.username, password: 'Neues-Passwort-2026' })
+  await signIn(page, reader)
   await signOut()
 })
 
@@ -136,6 +146,33 @@ uiTest('an expired session asks to sign in again; signing in continues', async (
   await signOut()
   const me = await page.evaluate(async () => (await fetch('/api/auth/me')).status)
   assert.is(me, 401, 'signed out on the node too')
+})
+
+uiTest('the next person at this browser sees nothing of the previous one: not after logout, not after an expired session', async () => {
+  await signIn(page, USERS.admin)
+  await page.goto(`${env.base}/suche`)
+  await page.fill('#search-query', 'Winterdienst')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('.hit')
+  await signOut()
+  await signIn(page, reader)
+  await openSearchInApp()
+  assert.is(await page.inputValue('#search-query'), '', 'the previous query is gone')
+  assert.is(await page.locator('.hit').count(), 0, 'the previous hits are gone')
+
+  // the reader searches, the session expires, and the administrator signs in at the same browser
+  await page.fill('#search-query', 'Winterdienst')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('.hit')
+  await browser.context.clearCookies()
+  await page.fill('#search-query', 'Hundesteuer')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('.notice:text("Ihre Sitzung ist abgelaufen")')
+  await signIn(page, USERS.admin)
+  await openSearchInApp()
+  assert.is(await page.inputValue('#search-query'), '', "the reader's query is gone")
+  assert.is(await page.locator('.hit').count(), 0, "the reader's hits are gone")
+  await signOut()
 })
 
 uiTest('too many failed logins: the page says how long to wait', async () => {

@@ -38,10 +38,13 @@ export class Session {
   expired = $state(false)
   error = $state<ApiError | null>(null)
   busy = $state(false)
+  /** who was signed in when the session expired (their work stays on screen only for them) */
+  private expiredUser: string | null = null
 
   constructor() {
     onSessionLost(() => {
       if (this.phase !== 'ready' || this.open) return
+      this.expiredUser = this.user?.username ?? null
       this.user = null
       this.expired = true
       this.phase = 'signed-out'
@@ -66,7 +69,15 @@ export class Session {
     this.busy = true
     this.error = null
     try {
-      this.user = await login(username, password)
+      const user = await login(username, password)
+      if (this.expiredUser !== null && this.expiredUser !== user.username) {
+        // Someone else signs in where a session expired (a shared PC in the town hall): the previous user's
+        // results, answers and drafts must not be shown to them, so the app starts afresh.
+        forgetEverything()
+        return
+      }
+      this.user = user
+      this.expiredUser = null
       this.expired = false
       this.phase = 'ready'
     } catch (err) {
@@ -97,8 +108,9 @@ export class Session {
     } catch {
       // signed out locally in any case
     }
-    this.user = null
-    this.phase = 'signed-out'
+    // Search results, answers, conversations and drafts live in this page's memory: a reload drops them all,
+    // so that the next person at this browser sees nothing of them.
+    forgetEverything()
   }
 
   can(ability: Ability): boolean {
@@ -112,3 +124,11 @@ export class Session {
 }
 
 export const session = new Session()
+
+/**
+ * Drops everything this page holds by loading the app again at its start (signed out: the login page). Not the
+ * current address: it may carry the previous user's query (?q=…) or conversation.
+ */
+function forgetEverything(): void {
+  window.location.replace('/')
+}
