@@ -101,7 +101,8 @@ export async function prepareDocument(input: PrepareInput, options: PrepareOptio
     }
   } catch (err) {
     const failure = err instanceof ParseError ? err : new ParseError('corrupt', 'Unerwarteter Fehler beim Lesen des Formats.', err)
-    if (!(err instanceof ParseError)) log.warn(`unexpected parser error for a document of source ${input.sourceId}`, err as Error)
+    // aborted: the caller discards the result (it never reaches the store), so this is no parser error
+    if (!(err instanceof ParseError) && options.signal?.aborted !== true) log.warn(`unexpected parser error for a document of source ${input.sourceId}`, err as Error)
     return failedDocument({ ...input, size: input.data.byteLength }, failure)
   }
 }
