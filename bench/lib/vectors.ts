@@ -73,8 +73,11 @@ export class ClusteredSource {
   private readonly bases: Float32Array
   private readonly rng: () => number
   private readonly gauss: () => number
+  /** subspace coordinates of the vector being drawn */
+  private readonly z: Float32Array
 
-  constructor(spec: Omit<ClusteredSpec, 'n'>) {
+  /** `drawSeed` seeds the draws only: sources with the same spec and another draw seed share their clusters. */
+  constructor(spec: Omit<ClusteredSpec, 'n'>, drawSeed = spec.seed + 1) {
     this.spec = spec
     const { dimensions: d, clusters, subspaceDims } = spec
     const setup = createGaussian(createRng(spec.seed))
@@ -84,26 +87,29 @@ export class ClusteredSource {
     this.bases = new Float32Array(clusters * subspaceDims * d)
     for (let i = 0; i < this.bases.length; i++) this.bases[i] = setup()
     for (let b = 0; b < clusters * subspaceDims; b++) normalizeInPlace(this.bases, b * d, d)
-    this.rng = createRng(spec.seed + 1)
+    this.rng = createRng(drawSeed)
     this.gauss = createGaussian(this.rng)
+    this.z = new Float32Array(subspaceDims)
   }
 
-  /** Writes `count` unit vectors into `out` from vector index `start` on. */
+  /** Writes `count` unit vectors into `out` from vector index `start` on, each from a random cluster. */
   fill(out: Float32Array, start: number, count: number): void {
-    const { dimensions: d, clusters, subspaceDims, spread, noise } = this.spec
+    for (let p = start; p < start + count; p++) this.draw(Math.floor(this.rng() * this.spec.clusters), out, p)
+  }
+
+  /** Writes one unit vector from the given cluster (a topic) into `out` at vector index `index`. */
+  draw(cluster: number, out: Float32Array, index: number): void {
+    const { dimensions: d, subspaceDims, spread, noise } = this.spec
     const noiseStd = noise / Math.sqrt(d)
-    const z = new Float32Array(subspaceDims)
-    for (let p = start; p < start + count; p++) {
-      const c = Math.floor(this.rng() * clusters)
-      const at = p * d
-      for (let j = 0; j < subspaceDims; j++) z[j] = this.gauss() * spread
-      for (let i = 0; i < d; i++) {
-        let x = (this.centres[c * d + i] as number) + this.gauss() * noiseStd
-        for (let j = 0; j < subspaceDims; j++) x += (z[j] as number) * (this.bases[(c * subspaceDims + j) * d + i] as number)
-        out[at + i] = x
-      }
-      normalizeInPlace(out, at, d)
+    const z = this.z
+    const at = index * d
+    for (let j = 0; j < subspaceDims; j++) z[j] = this.gauss() * spread
+    for (let i = 0; i < d; i++) {
+      let x = (this.centres[cluster * d + i] as number) + this.gauss() * noiseStd
+      for (let j = 0; j < subspaceDims; j++) x += (z[j] as number) * (this.bases[(cluster * subspaceDims + j) * d + i] as number)
+      out[at + i] = x
     }
+    normalizeInPlace(out, at, d)
   }
 
   generate(n: number, onProgress?: (done: number) => void): Float32Array {

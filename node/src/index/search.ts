@@ -1,4 +1,5 @@
 import type { SearchFilters, SearchHit, SearchResponse } from '@wissensnetz/protocol'
+import type { Statement } from 'better-sqlite3'
 import type { Embedder } from '../llm/embedder.ts'
 import { logger } from '../log.ts'
 import type { AccessSets, Principal } from '../store/access.ts'
@@ -43,6 +44,9 @@ interface ChunkInfo {
  * the asker's access sets is ever scored, counted or shown.
  */
 export class SearchService {
+  /** prepared on first use and kept (preparing both on every search cost about 0.15 ms) */
+  #statements: { chunkInfo: Statement; passage: Statement } | undefined
+
   constructor(private readonly init: SearchInit) {}
 
   async search(who: Principal, query: string, options: { limit: number; filters?: SearchFilters; signal?: AbortSignal }): Promise<SearchResponse> {
@@ -132,13 +136,21 @@ export class SearchService {
     }
   }
 
+  private statements(): { chunkInfo: Statement; passage: Statement } {
+    this.#statements ??= {
+      chunkInfo: this.init.db.prepare(`SELECT c.id AS chunk_id, c.document_id, c.start_offset, c.end_offset, c.page, c.section,
+          d.title, d.path, s.id AS source_id, s.name AS source_name, s.kind AS source_kind
+        FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE c.id = ?`),
+      passage: this.init.db.prepare('SELECT substr(text, ?, ?) AS passage FROM documents WHERE id = ?'),
+    }
+    return this.#statements
+  }
+
   /** Best passage per document, with title, path, source and a highlighted snippet. */
   private present(fused: ReturnType<typeof reciprocalRankFusion>, query: string, limit: number): SearchHit[] {
     const byDocument = new Map<number, (typeof fused)[number]>()
     const chosen: Array<{ entry: (typeof fused)[number]; info: ChunkInfo }> = []
-    const lookup = this.init.db.prepare(`SELECT c.id AS chunk_id, c.document_id, c.start_offset, c.end_offset, c.page, c.section,
-        d.title, d.path, s.id AS source_id, s.name AS source_name, s.kind AS source_kind
-      FROM chunks c JOIN documents d ON d.id = c.document_id JOIN sources s ON s.id = d.source_id WHERE c.id = ?`)
+    const { chunkInfo: lookup, passage: textOf } = this.statements()
     for (const entry of fused) {
       if (chosen.length >= limit) break
       const info = lookup.get(entry.id) as ChunkInfo | undefined
@@ -146,7 +158,6 @@ export class SearchService {
       byDocument.set(info.document_id, entry)
       chosen.push({ entry, info })
     }
-    const textOf = this.init.db.prepare('SELECT substr(text, ?, ?) AS passage FROM documents WHERE id = ?')
     return chosen.map(({ entry, info }) => {
       const passage = (textOf.get(info.start_offset + 1, info.end_offset - info.start_offset, info.document_id) as { passage: string }).passage
       const snippet = makeSnippet(passage, query, SNIPPET_CHARS)
