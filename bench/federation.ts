@@ -4,11 +4,13 @@
 //   - federated question latency (POST /api/network/query: anonymise, ask N-1 peers, merge with local hits),
 //   - how long one published agent takes to reach every other node's catalogue.
 // Goals: federated p95 ≤ local p95 + 150 ms; propagation to all nodes ≤ 3 s.
+// Where the time goes: CPU summed over all node processes per question (Linux /proc), the answering nodes'
+// own time under the fan-out against node 0's search time alone, and how busy the machine's cores were.
 //
 // Usage: npm run bench:federation -- [--nodes 10] [--docs 120] [--queries 60] [--agents 3] [--keep]
 import '../node/src/polyfill.ts'
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { FederationHarness } from '../node/src/federation/harness.ts'
@@ -67,6 +69,27 @@ const queries = readJsonl<Query>(queriesFile)
   .slice(0, QUERIES + WARMUP_QUERIES)
   .map((q) => q.query.slice(0, 300))
 
+/** CPU time (user + system) of a process in ms, from /proc; null where there is no /proc. */
+function processCpuMs(pid: number): number | null {
+  const file = `/proc/${pid}/stat`
+  if (!existsSync(file)) return null
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? []
+  const CLOCK_TICKS_PER_S = 100
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S
+}
+
+/** Busy and total jiffies of the whole machine (all processes, ours and others'). */
+function machineJiffies(): { busy: number; total: number } | null {
+  if (!existsSync('/proc/stat')) return null
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number)
+  return { busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal }
+}
+
 const loadAtStart = loadavg()
   .map((l) => l.toFixed(1))
   .join(' ')
@@ -89,24 +112,56 @@ try {
   const meshSeconds = (performance.now() - t0) / 1000
 
   const local: number[] = []
+  const localSearchOnly: number[] = []
   const federated: number[] = []
   const peerFailures = new Map<string, number>()
+  const pids = harness.nodes.map((n) => n.process?.pid ?? 0)
+  const cpuNow = (): number | null => {
+    let sum = 0
+    for (const pid of pids) {
+      const ms = processCpuMs(pid)
+      if (ms === null) return null
+      sum += ms
+    }
+    return sum
+  }
+  let localCpu: number | null = 0
+  let federatedCpu: number | null = 0
+  const add = (total: number | null, before: number | null, after: number | null) =>
+    total === null || before === null || after === null ? null : total + after - before
+  let machineAtStart = machineJiffies()
   for (const [i, question] of queries.entries()) {
+    if (i === WARMUP_QUERIES) machineAtStart = machineJiffies()
+    const cpuA = cpuNow()
     const a = performance.now()
-    const l = await harness.api(0, 'POST', '/api/search', { query: question, limit: 10 })
+    const l = await harness.api<{ tookMs: number }>(0, 'POST', '/api/search', { query: question, limit: 10 })
     const b = performance.now()
+    const cpuB = cpuNow()
     const f = await harness.api<{ peers: Array<{ status: string }> }>(0, 'POST', '/api/network/query', {
       question,
       limit: 10,
       includeLocal: true,
     })
     const c = performance.now()
+    const cpuC = cpuNow()
     if (l.status !== 200 || f.status !== 200) throw new Error(`query failed: ${l.status} ${f.status} ${JSON.stringify(f.body)}`)
     if (i < WARMUP_QUERIES) continue
     local.push(b - a)
+    localSearchOnly.push(l.body.tookMs)
     federated.push(c - b)
+    localCpu = add(localCpu, cpuA, cpuB)
+    federatedCpu = add(federatedCpu, cpuB, cpuC)
     for (const p of f.body.peers) if (p.status !== 'ok') peerFailures.set(p.status, (peerFailures.get(p.status) ?? 0) + 1)
   }
+  const machineAtEnd = machineJiffies()
+  const cores = availableParallelism()
+  const machineBusy =
+    machineAtStart === null || machineAtEnd === null
+      ? null
+      : ((machineAtEnd.busy - machineAtStart.busy) / (machineAtEnd.total - machineAtStart.total)) * cores
+  const loadAfterQueries = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
 
   const propagation: number[] = []
   for (let k = 0; k < AGENTS; k++) {
@@ -157,6 +212,14 @@ try {
   const peersNote = `${NODES - 1} peers + local, merged`
   const verdict = (met: boolean) => (met ? 'met' : 'NOT met')
   const notOk = peerFailures.size === 0 ? 'none' : [...peerFailures].map(([s, n]) => `${s} ×${n}`).join(', ')
+  const perQuestion = (total: number | null) => (total === null ? 'n/a' : `${(total / local.length).toFixed(0)} ms`)
+  const cpuLine =
+    federatedCpu === null
+      ? 'CPU per question: not measured (no /proc)'
+      : `CPU per question, all ${NODES} node processes together: local search ${perQuestion(localCpu)}, federated question ` +
+        `${perQuestion(federatedCpu)} (÷ ${cores} cores = ${(federatedCpu / local.length / cores).toFixed(0)} ms at best); ` +
+        `cores busy during the queries ${machineBusy === null ? 'n/a' : machineBusy.toFixed(2)} of ${cores} (all processes on the machine), ` +
+        `load average after ${loadAfterQueries}`
   process.stdout.write(
     [
       `bench:federation  ${NODES} nodes on loopback, ${DOCS_PER_NODE} Karlsruhe documents each, ` +
@@ -166,7 +229,9 @@ try {
       `local search (baseline) ${fmt(percentile(local, 50))}  ${fmt(lp95)}  ${fmt(mean(local))}`,
       `federated question      ${fmt(percentile(federated, 50))}  ${fmt(fp95)}  ${fmt(mean(federated))}   ${peersNote}`,
       `federated p95 − local p95 = ${extra.toFixed(1)} ms (goal ≤ ${GOAL_EXTRA_P95_MS} ms): ${verdict(extra <= GOAL_EXTRA_P95_MS)}`,
-      `per peer p50/p95: answering node's own time ${p50p95(serverTimes)} ms, round trip minus that ${p50p95(overhead)} ms`,
+      `per peer p50/p95: answering node's own time ${p50p95(serverTimes)} ms, round trip minus that ${p50p95(overhead)} ms; ` +
+        `node 0's search alone (same questions, no fan-out running) ${p50p95(localSearchOnly)} ms`,
+      cpuLine,
       `peer answers not ok: ${notOk}`,
       `agent propagation to all ${NODES - 1} other nodes: ${propagation.map((p) => `${p.toFixed(0)} ms`).join(', ')} ` +
         `(goal ≤ ${GOAL_PROPAGATION_MS} ms): ${verdict(slowest <= GOAL_PROPAGATION_MS)}`,

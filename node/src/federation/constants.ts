@@ -10,8 +10,14 @@ export const SECRET_FILE_MODE = 0o600
 export const DIAL_TIMEOUT_MS = 5_000
 export const SYNC_TIMEOUT_MS = 10_000
 export const QUERY_TIMEOUT_MS = 3_000
-/** a query stream that stays open longer than this is aborted by the answering node */
+/** the answering node aborts a query stream that takes longer than this to deliver one request and take its answer */
 export const QUERY_STREAM_TIMEOUT_MS = 35_000
+/** a query stream kept open between questions is closed by the answering node after this long without a request */
+export const QUERY_STREAM_KEEP_OPEN_MS = 300_000
+/** the asking node closes a kept stream after this long unused (below QUERY_STREAM_KEEP_OPEN_MS: it closes first) */
+export const KEEP_IDLE_STREAM_MS = 240_000
+/** streams kept per peer for later requests; concurrent requests beyond this open streams that are then closed */
+export const MAX_IDLE_STREAMS_PER_PEER = 4
 /** how long after a peer connects the catch-up sync starts (identify has run by then) */
 export const SYNC_AFTER_CONNECT_MS = 250
 /** pages fetched in one catch-up run, per peer */

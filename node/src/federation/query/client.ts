@@ -19,7 +19,7 @@ import type { ExchangeLog } from '../exchanges.ts'
 import type { FederationHost } from '../host.ts'
 import type { Member, MemberList } from '../members.ts'
 import type { OutboundRules } from '../policy.ts'
-import { requestResponse } from '../wire.ts'
+import { StreamPool } from '../wire.ts'
 
 const log = logger('node:federation:query')
 
@@ -40,11 +40,16 @@ export interface LocalList {
 
 /**
  * Sends an (already anonymised) question to the peers the outbound rules allow, all at once, each with the
- * same deadline; merges what comes back by reciprocal rank and labels each hit with its municipality. A peer
- * that is down, slow or refuses is listed with its status, never fatal.
+ * same deadline, on a stream kept per peer (no negotiation round trip after the first question); merges what
+ * comes back by reciprocal rank and labels each hit with its municipality. A peer that is down, slow or
+ * refuses is listed with its status, never fatal.
  */
 export class QueryClient {
-  constructor(private readonly c: QueryClientComponents) {}
+  private readonly streams: StreamPool
+
+  constructor(private readonly c: QueryClientComponents) {
+    this.streams = new StreamPool(c.host, QUERY_PROTOCOL, { maxResponseBytes: MAX_QUERY_RESPONSE_BYTES })
+  }
 
   recipients(): Member[] {
     return this.c.outbound.recipients(this.c.host.peerId.toString())
@@ -137,10 +142,7 @@ export class QueryClient {
     )
     let bytes: Uint8Array
     try {
-      bytes = await requestResponse(this.c.host, peerIdFromString(member.peerId), QUERY_PROTOCOL, request, {
-        maxResponseBytes: MAX_QUERY_RESPONSE_BYTES,
-        signal,
-      })
+      bytes = await this.streams.request(peerIdFromString(member.peerId), request, signal)
     } catch (err) {
       const name = (err as Error).name
       log.trace('peer did not answer', { peer: member.peerId, error: name })

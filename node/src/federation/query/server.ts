@@ -20,7 +20,12 @@ import type { Startable } from '../../startable.ts'
 import type { Principal } from '../../store/access.ts'
 import type { SourceRepository } from '../../store/sources.ts'
 import { redactForWire } from '../anonymize.ts'
-import { MAX_CONCURRENT_INBOUND_QUERIES, MAX_INBOUND_STREAMS_PER_PROTOCOL, QUERY_STREAM_TIMEOUT_MS } from '../constants.ts'
+import {
+  MAX_CONCURRENT_INBOUND_QUERIES,
+  MAX_INBOUND_STREAMS_PER_PROTOCOL,
+  QUERY_STREAM_KEEP_OPEN_MS,
+  QUERY_STREAM_TIMEOUT_MS,
+} from '../constants.ts'
 import type { ExchangeLog } from '../exchanges.ts'
 import type { FederationHost } from '../host.ts'
 import type { MemberList } from '../members.ts'
@@ -76,6 +81,8 @@ export class QueryServer implements Startable {
       {
         maxRequestBytes: MAX_QUERY_REQUEST_BYTES,
         timeoutMs: QUERY_STREAM_TIMEOUT_MS,
+        // askers keep a stream per peer for their next questions (see StreamPool)
+        keepOpenMs: QUERY_STREAM_KEEP_OPEN_MS,
         maxInboundStreams: MAX_INBOUND_STREAMS_PER_PROTOCOL,
         onOffence: (peer, offence) => this.c.penalties.record(peer, offence),
       },
