@@ -14,6 +14,7 @@ import { VectorIndex } from './index/vector/index.ts'
 import { IndexWriter } from './index/writer.ts'
 import { connectorFor } from './ingest/connectors/index.ts'
 import { IngestPipeline } from './ingest/pipeline.ts'
+import { TermStatsRefresher } from './index/term-stats.ts'
 import { IngestScheduler } from './ingest/scheduler.ts'
 import { DEFAULT_PARSE_LIMITS } from './ingest/types.ts'
 import type { Federation } from './federation/index.ts'
@@ -58,6 +59,8 @@ export class WissensnetzNode {
   readonly catalog: ChunkCatalog
   readonly writer: IndexWriter
   readonly pipeline: IngestPipeline
+  /** document frequencies for the lexical search, scanned in the background (see index/term-stats.ts) */
+  readonly termStats: TermStatsRefresher
   readonly scheduler: IngestScheduler
   readonly search: SearchService
   readonly runs: IngestRunLog
@@ -107,6 +110,12 @@ export class WissensnetzNode {
     this.catalog = ChunkCatalog.load(this.db)
     this.writer = new IndexWriter(this.db, this.documents, this.lexical, this.catalog)
     this.writer.onChunksRemoved((ids) => this.vectors?.remove(ids))
+    this.termStats = new TermStatsRefresher({
+      dbFile: dataDir.databaseFile,
+      chunkCount: () => this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number,
+      apply: (snapshot) => this.lexical.useTermStats(snapshot),
+      onError: (err) => log.warn('term statistics not read; search looks up term frequencies one by one', err),
+    })
     const ingest = this.config.ingest
     this.pipeline = new IngestPipeline({
       documents: this.documents,
@@ -136,6 +145,7 @@ export class WissensnetzNode {
       rescanIntervalMinutes: ingest.rescanIntervalMinutes,
       afterRun: async (signal) => {
         await this.embedding?.drain(signal)
+        void this.termStats.refresh()
       },
     })
     this.search = new SearchService({
@@ -244,6 +254,7 @@ export class WissensnetzNode {
   async close(): Promise<void> {
     await this.federation?.stop()
     await this.scheduler.stop()
+    await this.termStats.stop()
     await this.pipeline.close()
     await this.chat?.stop()
     await this.vectors?.stop()

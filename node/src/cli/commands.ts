@@ -226,6 +226,7 @@ export function registerCommands(program: Command): void {
           `Suche: ${embeddingNote(node)}\nDatenverzeichnis: ${node.dataDir.root}\n`,
       )
       void node.scheduler.triggerAll()
+      void node.termStats.refresh({ force: true })
       await onInterrupt(async () => {
         process.stdout.write('Beende …\n')
         await server.stop()

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts'
 import { logger } from '../log.ts'
 import type { Db } from '../store/db.ts'
 import { germanAnalyzer, type QueryFields, type TextAnalyzer } from './analysis/index.ts'
+import type { TermStatsSnapshot } from './term-stats.ts'
 
 const log = logger('node:index:lexical')
 
@@ -132,6 +133,8 @@ export class LexicalIndex {
   readonly #searches = new Map<string, Statement>()
   readonly #dfCache = new Map<string, Cached<number>>()
   #chunks: Cached<number> | undefined
+  /** frequent terms' document frequencies from a background scan (see useTermStats) */
+  #stats: { chunks: number; frequencies: Map<string, number> } | undefined
 
   /** true when entries analysed elsewhere with germanAnalyzer() (see analyzeChunk) fit this index */
   readonly usesDefaultAnalyzer: boolean
@@ -183,15 +186,15 @@ export class LexicalIndex {
   queryFields(query: string): QueryFields {
     const fields = this.#analyzer.analyzeQueryFields?.(query) ?? { terms: this.#analyzer.analyzeQuery(query), exact: [], sequence: [] }
     if (fields.terms.length === 0) return fields
-    const chunks = this.#cachedChunkCount()
+    const chunks = this.#stats?.chunks ?? this.#cachedChunkCount()
     const cutOff = chunks >= this.#commonMinChunks && this.#commonFraction < 1
     const total = fields.terms.length + fields.exact.length
     // small indexes and short queries: every term, without looking up frequencies
     if (!cutOff && total <= MAX_QUERY_TERMS && chunks * total <= this.#maxPostings) return fields
     const maxDf = cutOff ? this.#commonFraction * chunks : Number.POSITIVE_INFINITY
     const candidates = [
-      ...fields.terms.map((term) => ({ term, exact: false, df: this.#cachedDf(term) })),
-      ...fields.exact.map((term) => ({ term, exact: true, df: this.#cachedDf(term) })),
+      ...fields.terms.map((term) => ({ term, exact: false, df: this.#df(term) })),
+      ...fields.exact.map((term) => ({ term, exact: true, df: this.#df(term) })),
     ].filter((c) => c.df > 0)
     candidates.sort((a, b) => a.df - b.df)
     const terms: string[] = []
@@ -274,6 +277,26 @@ export class LexicalIndex {
     }
     this.#searches.set(whereSql, statement)
     return statement
+  }
+
+  /**
+   * Takes document frequencies of the frequent terms from a background scan (readTermStats). Until then, and
+   * for indexes without one, each query term's frequency is looked up when needed; fts5vocab counts the term's
+   * whole posting list for that (about 60 ms for a term in half of a million chunks), which made the first
+   * queries after a quiet minute slow. The snapshot ages with the index; the node renews it after ingest runs.
+   */
+  useTermStats(snapshot: TermStatsSnapshot): void {
+    const frequencies = new Map<string, number>()
+    for (let i = 0; i < snapshot.terms.length; i++) frequencies.set(snapshot.terms[i] as string, snapshot.frequencies[i] as number)
+    this.#stats = { chunks: snapshot.chunks, frequencies }
+  }
+
+  /**
+   * A term's document frequency: frequent terms from the snapshot; the others are looked up, which is cheap
+   * for them (their posting lists are short: below the snapshot's floor).
+   */
+  #df(term: string): number {
+    return this.#stats?.frequencies.get(term) ?? this.#cachedDf(term)
   }
 
   #cachedChunkCount(): number {
