@@ -44,6 +44,32 @@ for (const [question, secret, kind] of REMOVED) {
   })
 }
 
+/** The preview shows what was removed by its kind: an eleven-digit phone number must not read as a tax id. */
+const LABELLED: Array<[string, string]> = [
+  // [question, what is sent]
+  ['Tel. 02632 123456', 'Tel. [TELEFON]'],
+  ['Telefon: 0261 / 9876-54', 'Telefon: [TELEFON]'],
+  ['Fon 02632 123456', 'Fon [TELEFON]'],
+  ['Mobil 0171 2345678', 'Mobil [TELEFON]'],
+  ['Rückruf unter +49 2632 123456', 'Rückruf unter [TELEFON]'],
+  ['Bitte 02632 123456 zurückrufen', 'Bitte [TELEFON] zurückrufen'],
+  ['0171 2345678 ab 14 Uhr', '[TELEFON] ab 14 Uhr'],
+  ['Steuer-ID 12 345 678 901 fehlt', 'Steuer-ID [STEUER-ID] fehlt'],
+  ['Steueridentifikationsnummer 12345678901', 'Steueridentifikationsnummer [STEUER-ID]'],
+  ['Mitteilung der 12345678901 an das Finanzamt', 'Mitteilung der [STEUER-ID] an das Finanzamt'],
+  ['Steuer-ID: 12 345 678 901, Tel. 02632 123456', 'Steuer-ID: [STEUER-ID], Tel. [TELEFON]'],
+  ['Erstattung auf DE89 3704 0044 0532 0130 00', 'Erstattung auf [IBAN]'],
+  ['Personalnummer 02632123456 Urlaubsantrag', 'Personalnummer [AKTENZEICHEN] Urlaubsantrag'],
+  // a number shaped like a tax id but starting with 0 is no Steuer-ID and no usual phone format: still removed
+  ['Nummer 02 632 123 456', 'Nummer [STEUER-ID]'],
+]
+
+for (const [question, expected] of LABELLED) {
+  test(`labels what it removed: ${question}`, () => {
+    assert.is(sent(question), expected)
+  })
+}
+
 const KEPT = [
   'Welche Gebühren gelten für eine Baugenehmigung nach § 34 BauGB?',
   'Satzung über die Erhebung von Hundesteuer vom 12.03.2020',
@@ -53,6 +79,8 @@ const KEPT = [
   'Im Sommer gilt die Winterdienstsatzung nicht',
   'Haushaltsplan 2024 Seite 123',
   'Richtlinie zur Förderung von Photovoltaik auf Dächern',
+  'Beschluss 2024/0815 vom 12.03.2024',
+  'Sitzung am 3. Mai 2024 um 18 Uhr',
 ]
 
 for (const question of KEPT) {

@@ -38,12 +38,17 @@ const CAP_WORD = `[${UPPER}][${L}'’]*(?:-[${UPPER}][${L}'’]*)*`
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g
+/**
+ * Any eleven digits grouped like a tax id ("12 345 678 901"). A real Steuer-ID never starts with 0, but a
+ * trunk-prefixed phone number with eleven digits ("02632 123456") has the same shape: the phone patterns run
+ * first so that they label it, and this one still redacts what neither recognises.
+ */
 const STEUER_ID = /(?<![\d/])\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d/])/g
 const STEUERNUMMER = /(?<![\d/])\d{2,3}\/\d{3,4}\/\d{4,5}(?![\d/])/g
 const VAT_ID = /\bDE ?\d{9}\b/g
 const SV_NUMBER = /\b\d{2} ?\d{6} ?[A-Z] ?\d{3}\b/g
 const PHONE_CONTEXT =
-  /\b(?:Tel(?:efon)?|Fax|Mobil(?:funk)?|Handy|Rufnummer|Telefonnummer)\.?(?:-?Nr\.?)?\s*:?\s*(\+?[\d()][\d ()/-]{4,}\d)/gi
+  /\b(?:Tel(?:efon|efax)?|Fax|Fon|Mobil(?:funk|telefon)?|Handy|Rufnummer|Telefonnummer|Festnetz)\.?(?:-?Nr\.?)?\s*:?\s*(\+?[\d()][\d ()/-]{4,}\d)/gi
 const PHONE = /(?<![\w/.,-])(?:(?:\+|00)\d{2,3}[ /-]?(?:\(0\)[ /-]?)?\d{2,5}|\(0\d{2,5}\)|0\d{2,5})(?:[ /-]{0,3}\d{2,}){1,4}(?![\w/.-]*\d)/g
 const MONTH = '(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)'
 const DATE = String.raw`(?:\d{1,2}\. ?\d{1,2}\. ?(?:\d{4}|\d{2})|\d{1,2}\. ?${MONTH} \d{4}|\d{4}-\d{2}-\d{2})`
@@ -60,7 +65,8 @@ const PERSONAL_NUMBER_WORDS = [
   'Mitgliedsnummer|Fallnummer|Vorgangsnummer|Antragsnummer|BG-Nummer|Bedarfsgemeinschaftsnummer',
 ].join('|')
 const PERSONAL_NUMBER = new RegExp(String.raw`\b(?:${PERSONAL_NUMBER_WORDS})\s*[:.]?\s*([A-Z0-9][A-Z0-9./-]*)`, 'gi')
-const TAX_NUMBER = /\b(?:Steuernummer|St\.-?Nr\.|Steuer-?ID|Steuer-IdNr\.?|Identifikationsnummer|IdNr\.)\s*[:.]?\s*(\d[\d ./]{6,}\d)/gi
+const TAX_NUMBER =
+  /\b(?:Steuernummer|St\.-?Nr\.|Steuer-?ID|Steuer-IdNr\.?|(?:Steuer-?)?Identifikationsnummer|IdNr\.)\s*[:.]?\s*(\d[\d ./]{6,}\d)/gi
 const FILE_REFERENCE =
   /\b(?:Aktenzeichen|Az\.|AZ:?|Gz\.|Geschäftszeichen|Unser Zeichen|Ihr Zeichen)\s*[:.]?\s*([A-Za-z0-9ÄÖÜäöü][\wÄÖÜäöüß./-]*)/g
 /** an Aktenplan number names a subject, not a person: kept */
@@ -163,20 +169,22 @@ function dictionaryNames(text: string): Span[] {
 
 /** Personal data that contain a digit: identifiers, dates, phone numbers, plates, addresses with house number. */
 function numberedData(text: string): Span[] {
+  // Order matters: where two patterns find the same span, the one listed first names it (findPersonalData).
+  // A keyword before the number ("Steuer-ID", "Tel.", "Personalnummer") decides first, then the number's shape.
   return [
     ...collect(text, IBAN, 'iban', 0, ibanLength),
     ...collect(text, TAX_NUMBER, 'tax_id', 1),
-    ...collect(text, STEUERNUMMER, 'tax_id'),
-    ...collect(text, STEUER_ID, 'tax_id'),
-    ...collect(text, VAT_ID, 'tax_id'),
-    ...collect(text, SV_NUMBER, 'file_number'),
+    ...collect(text, PHONE_CONTEXT, 'phone', 1, (v) => digits(v) >= 5),
     ...collect(text, PERSONAL_NUMBER, 'file_number', 1, (v) => /\d/.test(v)),
     ...collect(text, FILE_REFERENCE, 'file_number', 1, (v) => /\d/.test(v) && !AKTENPLAN_ONLY.test(v)),
     ...collect(text, BIRTH, 'birth_date', 1),
     ...collect(text, PLATE_CONTEXT, 'licence_plate', 1),
+    ...collect(text, STEUERNUMMER, 'tax_id'),
+    ...collect(text, VAT_ID, 'tax_id'),
+    ...collect(text, SV_NUMBER, 'file_number'),
     ...collect(text, PLATE, 'licence_plate'),
-    ...collect(text, PHONE_CONTEXT, 'phone', 1, (v) => digits(v) >= 5),
     ...collect(text, PHONE, 'phone', 0, (v) => digits(v) >= 6 && digits(v) <= 15),
+    ...collect(text, STEUER_ID, 'tax_id'),
     ...collect(text, ADDRESS, 'address'),
   ]
 }

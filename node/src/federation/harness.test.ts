@@ -16,7 +16,20 @@ const corpus = (name: string, files: Record<string, string>) => {
   return join(dir, 'corpus', name)
 }
 
+/** A node that dies while starting (its source folder is missing): settled once start() has given up. */
+let brokenStart: 'pending' | 'started' | Error = 'pending'
+
 test.before(async () => {
+  // Runs beside the real start below, so that it adds next to no time to this file.
+  void FederationHarness.start(join(dir, 'broken'), [{ municipality: 'Kaputt', sources: [{ name: 'Fehlt', location: join(dir, 'fehlt') }] }]).then(
+    async (harness) => {
+      brokenStart = 'started'
+      await harness.close()
+    },
+    (err: Error) => {
+      brokenStart = err
+    },
+  )
   const satzungen = (town: string) =>
     corpus(`${town}-satzungen`, {
       'hundesteuer.txt': `Hundesteuersatzung ${town}. Ermäßigung der Hundesteuer für Blindenhunde und Tierheimhunde.`,
@@ -44,6 +57,11 @@ test.before(async () => {
 
 test.after(async () => {
   await h?.close()
+})
+
+test('a node that dies during startup fails the start instead of hanging it', async () => {
+  await waitFor(() => brokenStart !== 'pending', 20_000, 'start() of a harness whose node exits at once has returned')
+  assert.instance(brokenStart, Error)
 })
 
 test('every member sees the others connected, with the Wissensnetz protocol versions', async () => {

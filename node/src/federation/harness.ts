@@ -11,7 +11,29 @@ const ENTRY = fileURLToPath(new URL('./harness-node.ts', import.meta.url))
 const READY_PREFIX = 'HARNESS_READY '
 /** a node process has this long to ingest its corpus, start and join */
 const START_TIMEOUT_MS = 120_000
+/** after SIGTERM, a node has this long to close before it gets SIGKILL */
 const STOP_TIMEOUT_MS = 10_000
+/** after SIGKILL, how long to wait for the exit before giving the process up */
+const KILL_TIMEOUT_MS = 5_000
+
+/** Node sets these before it emits 'exit': a listener attached afterwards would wait forever. */
+const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null
+
+/** Resolves true once the process has exited, false after `timeoutMs`. */
+function exitWithin(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (hasExited(child)) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const onExit = () => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    const timer = setTimeout(() => {
+      child.off('exit', onExit)
+      resolve(false)
+    }, timeoutMs)
+    child.once('exit', onExit)
+  })
+}
 
 export interface HarnessNodeOptions {
   municipality: string
@@ -115,7 +137,7 @@ export class FederationHarness {
     node.process = child
     this.stderr.set(i, '')
     child.stderr!.on('data', (d: Buffer) => this.stderr.set(i, `${this.stderr.get(i) ?? ''}${d.toString()}`.slice(-20_000)))
-    const ready = await new Promise<{ peerId: string; addrs: string[]; http: string; authorization: string }>((resolve, reject) => {
+    const starting = new Promise<{ peerId: string; addrs: string[]; http: string; authorization: string }>((resolve, reject) => {
       let buffered = ''
       const timer = setTimeout(
         () => reject(new Error(`node ${i} did not start within ${this.startTimeoutMs} ms:\n${this.stderr.get(i)}`)),
@@ -133,6 +155,11 @@ export class FederationHarness {
         reject(new Error(`node ${i} exited with ${code}:\n${this.stderr.get(i)}`))
       })
     })
+    // A node that died or hung during startup is cleared, so that a restart or close() does not wait on it.
+    const ready = await starting.catch(async (err: unknown) => {
+      await this.stopNode(i)
+      throw err
+    })
     child.removeAllListeners('exit')
     child.once('exit', () => {
       node.process = null
@@ -146,15 +173,20 @@ export class FederationHarness {
     return node
   }
 
-  /** Stops a node's process (SIGTERM, then SIGKILL after a deadline). */
+  /** Stops a node's process (SIGTERM, then SIGKILL after a deadline); returns at the latest after both deadlines. */
   async stopNode(i: number): Promise<void> {
-    const child = this.nodes[i]!.process
+    const node = this.nodes[i]!
+    const child = node.process
     if (child === null) return
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
-    await exited
-    clearTimeout(timer)
+    if (!hasExited(child)) {
+      child.kill('SIGTERM')
+      if (!(await exitWithin(child, STOP_TIMEOUT_MS))) {
+        child.kill('SIGKILL')
+        await exitWithin(child, KILL_TIMEOUT_MS)
+      }
+    }
+    node.process = null
+    node.http = null
   }
 
   async close(): Promise<void> {
