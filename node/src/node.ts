@@ -106,13 +106,13 @@ export class WissensnetzNode {
     this.oidc = authConfig.oidc === null ? null : new OidcLogin({ settings: authConfig.oidc, auth: this.auth })
     this.documents = new DocumentRepository(this.db)
     this.accessSets = new AccessSets(this.db)
-    this.lexical = new LexicalIndex(this.db)
     this.catalog = ChunkCatalog.load(this.db)
+    this.lexical = new LexicalIndex(this.db, { chunkCount: () => this.catalog.size })
     this.writer = new IndexWriter(this.db, this.documents, this.lexical, this.catalog)
     this.writer.onChunksRemoved((ids) => this.vectors?.remove(ids))
     this.termStats = new TermStatsRefresher({
       dbFile: dataDir.databaseFile,
-      chunkCount: () => this.db.prepare('SELECT count(*) FROM chunks').pluck().get() as number,
+      chunkCount: () => this.catalog.size,
       apply: (snapshot) => this.lexical.useTermStats(snapshot),
       onError: (err) => log.warn('term statistics not read; search looks up term frequencies one by one', err),
     })

@@ -10,6 +10,12 @@ const INITIAL_CAPACITY = 1024
 export class ChunkCatalog {
   private documentOf = new Int32Array(INITIAL_CAPACITY)
   private accessOf = new Int32Array(INITIAL_CAPACITY)
+  #size = 0
+
+  /** chunks known (kept as chunks come and go: no database count needed) */
+  get size(): number {
+    return this.#size
+  }
 
   static load(db: Db): ChunkCatalog {
     const catalog = new ChunkCatalog()
@@ -21,12 +27,14 @@ export class ChunkCatalog {
 
   set(chunkId: number, documentId: number, accessSetId: number): void {
     this.ensure(chunkId)
+    if (this.documentOf[chunkId] === 0 && documentId !== 0) this.#size++
     this.documentOf[chunkId] = documentId
     this.accessOf[chunkId] = accessSetId
   }
 
   delete(chunkId: number): void {
     if (chunkId < this.documentOf.length) {
+      if (this.documentOf[chunkId] !== 0) this.#size--
       this.documentOf[chunkId] = 0
       this.accessOf[chunkId] = 0
     }

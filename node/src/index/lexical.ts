@@ -66,6 +66,8 @@ export interface LexicalIndexInit {
   commonTermsMinChunks?: number
   /** see MAX_QUERY_POSTINGS */
   maxQueryPostings?: number
+  /** the number of chunks, kept current by the caller (the node's chunk catalogue); absent: counted in SQL */
+  chunkCount?: () => number
 }
 
 export interface LexicalSearchOptions {
@@ -126,6 +128,7 @@ export class LexicalIndex {
   readonly #commonFraction: number
   readonly #commonMinChunks: number
   readonly #maxPostings: number
+  readonly #liveChunkCount: (() => number) | undefined
   readonly #insert: Statement
   readonly #delete: Statement
   readonly #documentFrequency: Statement
@@ -134,7 +137,7 @@ export class LexicalIndex {
   readonly #dfCache = new Map<string, Cached<number>>()
   #chunks: Cached<number> | undefined
   /** frequent terms' document frequencies from a background scan (see useTermStats) */
-  #stats: { chunks: number; frequencies: Map<string, number> } | undefined
+  #stats: { frequencies: Map<string, number> } | undefined
 
   /** true when entries analysed elsewhere with germanAnalyzer() (see analyzeChunk) fit this index */
   readonly usesDefaultAnalyzer: boolean
@@ -154,6 +157,7 @@ export class LexicalIndex {
     this.#commonFraction = init.commonTermFraction ?? COMMON_TERM_DF_FRACTION
     this.#commonMinChunks = init.commonTermsMinChunks ?? COMMON_TERMS_MIN_CHUNKS
     this.#maxPostings = init.maxQueryPostings ?? MAX_QUERY_POSTINGS
+    this.#liveChunkCount = init.chunkCount
     this.#insert = db.prepare('INSERT OR REPLACE INTO chunk_fts (rowid, title, body, parts, exact) VALUES (?, ?, ?, ?, ?)')
     this.#delete = db.prepare('DELETE FROM chunk_fts WHERE rowid = ?')
     this.#documentFrequency = db.prepare('SELECT doc FROM chunk_fts_vocab WHERE term = ?').pluck()
@@ -186,7 +190,7 @@ export class LexicalIndex {
   queryFields(query: string): QueryFields {
     const fields = this.#analyzer.analyzeQueryFields?.(query) ?? { terms: this.#analyzer.analyzeQuery(query), exact: [], sequence: [] }
     if (fields.terms.length === 0) return fields
-    const chunks = this.#stats?.chunks ?? this.#cachedChunkCount()
+    const chunks = this.#liveChunkCount?.() ?? this.#cachedChunkCount()
     const cutOff = chunks >= this.#commonMinChunks && this.#commonFraction < 1
     const total = fields.terms.length + fields.exact.length
     // small indexes and short queries: every term, without looking up frequencies
@@ -288,7 +292,7 @@ export class LexicalIndex {
   useTermStats(snapshot: TermStatsSnapshot): void {
     const frequencies = new Map<string, number>()
     for (let i = 0; i < snapshot.terms.length; i++) frequencies.set(snapshot.terms[i] as string, snapshot.frequencies[i] as number)
-    this.#stats = { chunks: snapshot.chunks, frequencies }
+    this.#stats = { frequencies }
   }
 
   /**

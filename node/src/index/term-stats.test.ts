@@ -19,6 +19,7 @@ test('term statistics from the background scan select the same query terms as pe
     await node.scheduler.triggerAll()
     const snapshot = await readTermStats(node.dataDir.databaseFile, 1 / 20)
     const chunks = node.documents.counts().chunks
+    assert.is(node.catalog.size, chunks, 'the catalogue counts the chunks the search bounds its work by')
     assert.is(snapshot.chunks, chunks)
     assert.is(snapshot.floor, Math.ceil(chunks / 20))
     const df = (term: string) => node.db.prepare('SELECT doc FROM chunk_fts_vocab WHERE term = ?').pluck().get(term) as number | undefined
@@ -40,6 +41,8 @@ test('term statistics from the background scan select the same query terms as pe
     withStats.useTermStats(doctored)
     assert.not.ok(withStats.queryFields('Gebühr Verwaltung kennung7x').terms.includes('gebuhr'))
     assert.ok(plain.queryFields('Gebühr Verwaltung kennung7x').terms.includes('gebuhr'))
+    await node.removeSource('Vorgänge')
+    assert.is(node.catalog.size, 0, 'removed chunks leave the count')
   } finally {
     await node.close()
   }
