@@ -16,11 +16,17 @@ const TOC_LEADER = /\.{4,}|…{2,}|(\s\.){4,}/
 const BARE_SECTION = /^§\s*\d{1,4}\s?[a-z]?\.?$/
 const CITATION_WORD = /^(Abs|Absatz|Nr|Nummer|S|Satz|Halbsatz|Buchst|Buchstabe|Ziff|Ziffer|Alt|Var|Unterabs|UAbs|Anl|Anlage)\b/
 const BULLET = /^([-*•–]|\d{1,3}[.)]|[a-z][.)])\s+\S/
+const SECTION_SIGN = 0xa7 // §
+const LINE_BREAK = /\r\n?|\n|\f/
+/** runs of white space other than line breaks (\s without \r, \n and \f) */
+const INLINE_SPACE = /[^\S\r\n\f]+/g
+const HYPHENATED_END = /\p{Ll}-$/u
+const LOWER_START = /^\p{Ll}/u
 
 /** True for a line that opens a German legal section ("§ 3 Gebühren"), as opposed to one that cites one. */
 export function isSectionHeading(line: string): boolean {
   const text = line.trim()
-  if (text.length > MAX_SECTION_HEADING_CHARS || TOC_LEADER.test(text)) return false
+  if (text.charCodeAt(0) !== SECTION_SIGN || text.length > MAX_SECTION_HEADING_CHARS || TOC_LEADER.test(text)) return false
   const start = SECTION_START.exec(text)
   if (!start) return false
   const rest = text.slice(start[0].length).replace(/^[\s.:–-]+/, '')
@@ -32,15 +38,24 @@ export function isSectionHeading(line: string): boolean {
   return !/[.,;:]$/.test(rest) && words.length <= MAX_SECTION_HEADING_WORDS
 }
 
-/** Joins hard-wrapped lines and undoes end-of-line hyphenation ("Gebühren-\nordnung" → "Gebührenordnung"). */
+/**
+ * Joins hard-wrapped lines and undoes end-of-line hyphenation ("Gebühren-\nordnung" → "Gebührenordnung"). The
+ * pieces are joined once at the end, and the hyphenation test looks at the end of what was joined so far
+ * (its last two characters, kept aside): testing the growing string itself made long paragraphs quadratic.
+ */
 function joinWrapped(lines: string[]): string {
-  let out = ''
+  const pieces: string[] = []
+  let tail = '' // the last two characters of the text joined so far
   for (const line of lines) {
-    if (out === '') out = line
-    else if (/\p{Ll}-$/u.test(out) && /^\p{Ll}/u.test(line)) out = out.slice(0, -1) + line
-    else out += ` ${line}`
+    let separator = ''
+    if (pieces.length > 0 && HYPHENATED_END.test(tail) && LOWER_START.test(line)) {
+      pieces[pieces.length - 1] = (pieces[pieces.length - 1] as string).slice(0, -1)
+      tail = tail.slice(0, -1)
+    } else if (pieces.length > 0) separator = ' '
+    pieces.push(separator, line)
+    tail = line.length >= 2 ? line.slice(-2) : (tail + separator + line).slice(-2)
   }
-  return out
+  return pieces.join('')
 }
 
 /**
@@ -57,9 +72,10 @@ export function textToBlocks(text: string, page?: number): TextBlock[] {
     blocks.push(at({ kind: isList ? 'list' : 'paragraph', text: isList ? paragraph.join('\n') : joinWrapped(paragraph) }))
     paragraph = []
   }
-  const lines = text.split(/\r\n?|\n|\f/)
+  // white space inside lines collapsed in one pass over the text, not once per line
+  const lines = text.replace(INLINE_SPACE, ' ').split(LINE_BREAK)
   for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).replace(/\s+/g, ' ').trim()
+    const line = (lines[i] as string).trim()
     if (line === '') {
       flush()
       continue
