@@ -5,7 +5,8 @@
 // on one thread only and takes most of the time.
 import { join } from 'node:path'
 import { germanAnalyzer } from '../../node/src/index/analysis/index.ts'
-import { analyzeChunks, type LexicalEntry } from '../../node/src/index/lexical.ts'
+import type { EncodedSpans } from '../../node/src/index/analysis/index.ts'
+import { encodeDocumentChunks } from '../../node/src/index/lexical.ts'
 import { HNSW_M, META_FORMAT_VERSION } from '../../node/src/index/vector/constants.ts'
 import { encodeVector, modelSlug } from '../../node/src/index/vector/index.ts'
 import { publishGraph } from '../../node/src/index/vector/meta.ts'
@@ -57,7 +58,7 @@ export interface Template {
   title: string
   text: string
   chunks: Chunk[]
-  lexical: LexicalEntry[]
+  lexical: EncodedSpans | undefined
   cluster: number
 }
 
@@ -65,11 +66,7 @@ export function prepareTemplates(docs: CorpusDoc[], clusters: Int32Array): Templ
   const analyzer = germanAnalyzer()
   return docs.map((doc, i) => {
     const { text, chunks } = chunkDocument(textToBlocks(doc.text))
-    const lexical = analyzeChunks(
-      analyzer,
-      doc.title,
-      chunks.map((c) => c.text),
-    )
+    const lexical = encodeDocumentChunks(analyzer, doc.title, text, chunks)
     return { id: doc.id, title: doc.title, text, chunks: chunks.map((c) => ({ ...c, text: '' })), lexical, cluster: clusters[i] as number }
   })
 }

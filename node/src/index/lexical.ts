@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3'
 import { ValidationError } from '../errors.ts'
 import { logger } from '../log.ts'
 import type { Db } from '../store/db.ts'
-import { germanAnalyzer, type QueryFields, type TextAnalyzer } from './analysis/index.ts'
+import { type EncodedSpans, germanAnalyzer, type QueryFields, type TextAnalyzer, type TextSpan } from './analysis/index.ts'
 import type { TermStatsSnapshot } from './term-stats.ts'
 
 const log = logger('node:index:lexical')
@@ -104,6 +104,22 @@ export function analyzeChunks(analyzer: TextAnalyzer, title: string, bodies: rea
   return bodies.map((body) => analyzeBody(analyzer, titleTerms, body))
 }
 
+/**
+ * The lexical entries of a document's chunks, given as spans of its text, in the form the ingest hands them
+ * to the index: UTF-8 bytes in one buffer (see EncodedSpans; prefix = the title's terms), which a worker
+ * thread can transfer to the writer without copying, and which FTS5 reads as the same text. The text is
+ * analysed once, so the overlap between neighbouring chunks (a fifth of all chunk text) is analysed once too.
+ * Undefined for analysers that cannot encode (the writer then analyses the chunks itself).
+ */
+export function encodeDocumentChunks(analyzer: TextAnalyzer, title: string, text: string, spans: readonly TextSpan[]): EncodedSpans | undefined {
+  return analyzer.encodeSpans?.(text, spans, analyzer.analyzeForIndex(title).join(' '))
+}
+
+/** The number of chunks an encoded document holds (see EncodedSpans). */
+export function encodedChunkCount(encoded: EncodedSpans): number {
+  return (encoded.offsets.length - 2) / 6
+}
+
 function analyzeBody(analyzer: TextAnalyzer, titleTerms: string, body: string): LexicalEntry {
   const fields = analyzer.analyzeFields?.(body)
   if (fields === undefined) return { title: titleTerms, body: analyzer.analyzeForIndex(body).join(' '), parts: '', exact: '' }
@@ -177,6 +193,18 @@ export class LexicalIndex {
   /** Indexes a chunk analysed beforehand with analyzeChunk (outside the transaction, or in a worker). */
   addAnalyzed(chunkId: number, entry: LexicalEntry): void {
     this.#insert.run(chunkId, entry.title, entry.body, entry.parts, entry.exact)
+  }
+
+  /**
+   * Indexes chunk `index` of a document encoded with encodeDocumentChunks (with germanAnalyzer()). The
+   * columns are bound as UTF-8 blobs, which FTS5 tokenises as text: the same index entries as addAnalyzed,
+   * without building strings on this thread.
+   */
+  addEncoded(chunkId: number, encoded: EncodedSpans, index: number): void {
+    const { bytes, offsets } = encoded
+    const at = 2 + 6 * index
+    const field = (i: number): Uint8Array => bytes.subarray(offsets[i] as number, offsets[i + 1] as number)
+    this.#insert.run(chunkId, field(0), field(at), field(at + 2), field(at + 4))
   }
 
   remove(chunkIds: Iterable<number>): void {

@@ -2,7 +2,8 @@ import type { Chunk } from '../ingest/chunker.ts'
 import type { Db } from '../store/db.ts'
 import type { DocumentRepository, NewDocument } from '../store/documents.ts'
 import type { ChunkCatalog } from './catalog.ts'
-import type { LexicalEntry, LexicalIndex } from './lexical.ts'
+import type { EncodedSpans } from './analysis/index.ts'
+import { encodedChunkCount, type LexicalIndex } from './lexical.ts'
 
 /** A document with its chunks, ready to be written; children are attachments or archive entries. */
 export interface PreparedDocument {
@@ -10,10 +11,10 @@ export interface PreparedDocument {
   /** the chunks' offsets into doc.text; their `text` may be empty when `lexical` is given */
   chunks: Chunk[]
   /**
-   * The chunks analysed for the lexical index with the default German analyser (one per chunk), computed
-   * ahead of the write, usually in a worker thread; absent: the writer analyses them itself.
+   * The chunks analysed for the lexical index with the default German analyser (encodeDocumentChunks),
+   * computed ahead of the write, usually in a worker thread; absent: the writer analyses them itself.
    */
-  lexical?: LexicalEntry[]
+  lexical?: EncodedSpans
   children: PreparedDocument[]
 }
 
@@ -77,11 +78,11 @@ export class IndexWriter {
     const id = this.documents.insert({ ...prepared.doc, parentId })
     const ids = this.documents.insertChunks(id, prepared.doc.accessSetId, prepared.chunks)
     const title = prepared.doc.title
-    const analysed = this.lexical.usesDefaultAnalyzer && prepared.lexical?.length === prepared.chunks.length ? prepared.lexical : undefined
+    const encoded = prepared.lexical
+    const analysed = encoded !== undefined && this.lexical.usesDefaultAnalyzer && encodedChunkCount(encoded) === prepared.chunks.length ? encoded : undefined
     prepared.chunks.forEach((chunk, i) => {
       const chunkId = ids[i] as number
-      const entry = analysed?.[i]
-      if (entry !== undefined) this.lexical.addAnalyzed(chunkId, entry)
+      if (analysed !== undefined) this.lexical.addEncoded(chunkId, analysed, i)
       else this.lexical.add(chunkId, title, chunk.text || prepared.doc.text.slice(chunk.start, chunk.end))
       this.catalog.set(chunkId, id, prepared.doc.accessSetId)
     })

@@ -77,4 +77,35 @@ test('the same text always gives the same terms (the token cache does not change
   assert.equal(analyzer.analyzeForIndex(text), first)
 })
 
+test('analysing a document\'s spans at once gives what analysing each span alone gives', () => {
+  const text = [
+    'Die Gebührensatzung der Verbandsgemeinde Mayen-Koblenz, Az. 12/2024, gilt ab 01.01.2025.',
+    'Im Pla-\nnungsausschuss wurde die E-Mail vom Bauamt besprochen; die Stadt-Verwaltung antwortet.',
+    'Baugenehmigungsverfahren dauern in Karlsruhe etwa drei Monate.',
+  ].join('\n\n')
+  // chunks that overlap, spans that cut through words, hyphenated words, numbers and line-end hyphenation
+  const spans = [
+    { start: 0, end: 60 },
+    { start: 40, end: 95 },
+    { start: 52, end: 53 },
+    { start: 92, end: 130 },
+    { start: 95, end: 106 },
+    { start: 100, end: text.length },
+    { start: text.length, end: text.length },
+  ]
+  const fresh = new GermanAnalyzer()
+  const expected = spans.map(({ start, end }) => {
+    const fields = new GermanAnalyzer().analyzeFields(text.slice(start, end))
+    return { words: fields.words.join(' '), parts: fields.parts.join(' '), exact: fields.exact.join(' ') }
+  })
+  const decoded = (): { title: string; spans: typeof expected } => {
+    const { bytes, offsets } = fresh.encodeSpans(text, spans, 'titel_terme ä')
+    const field = (i: number): string => new TextDecoder().decode(bytes.subarray(offsets[i], offsets[i + 1]))
+    return { title: field(0), spans: spans.map((_, s) => ({ words: field(2 + 6 * s), parts: field(4 + 6 * s), exact: field(6 + 6 * s) })) }
+  }
+  assert.equal(decoded(), { title: 'titel_terme ä', spans: expected })
+  assert.equal(decoded(), { title: 'titel_terme ä', spans: expected }, 'the same again, from the token table')
+  assert.ok(expected[1]?.words.includes('12_2024'), 'the fixture exercises joined numbers')
+})
+
 test.run()

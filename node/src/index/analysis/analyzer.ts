@@ -3,7 +3,10 @@ import { germanLexicon, type Lexicon } from './lexicon.ts'
 import { foldGerman } from './normalize.ts'
 import { stemGerman } from './stem.ts'
 import { isStopword } from './stopwords.ts'
-import { hashSpan, TokenCache } from './token-cache.ts'
+import { hashSpan, TermTable } from './term-table.ts'
+import { CachedTerms, EXACT, type EncodedSpans, PARTS, type Stream, type TokenTerms, Utf8Segments, WORDS, writeUtf8 } from './token-terms.ts'
+
+export type { EncodedSpans, TokenTerms }
 import { CONNECTOR, forEachToken, forEachTokenSpan } from './tokenize.ts'
 
 /** Slots of the token cache (3/4 usable); it starts over when full, as vocabularies are Zipfian. */
@@ -29,6 +32,17 @@ export interface TextAnalyzer {
   analyzeQuery(text: string): string[]
   /** a query's terms by stream, and its words in order for proximity */
   analyzeQueryFields?(text: string): QueryFields
+  /**
+   * The fields of several spans of one text (a document's chunks), UTF-8 encoded, after a prefix (the title's
+   * terms): the text is analysed once, so overlapping chunks do not pay twice for their overlap
+   */
+  encodeSpans?(text: string, spans: readonly TextSpan[], prefix: string): EncodedSpans
+}
+
+/** [start, end) character offsets into a text. */
+export interface TextSpan {
+  start: number
+  end: number
 }
 
 export interface IndexFields {
@@ -49,14 +63,11 @@ export interface QueryFields {
   sequence: string[]
 }
 
-/** The terms of one token by stream (see IndexFields). */
-export interface TokenTerms {
-  words: readonly string[]
-  parts: readonly string[]
-  exact: readonly string[]
-}
-
-const NO_TOKEN_TERMS: TokenTerms = { words: NO_TERMS, parts: NO_TERMS, exact: NO_TERMS }
+const NO_TOKEN_TERMS = new CachedTerms(NO_TERMS, NO_TERMS, NO_TERMS)
+const INITIAL_DOCUMENT_TOKENS = 1 << 12
+const INITIAL_OUTPUT_BYTES = 1 << 16
+/** spans' streams in the order encodeSpans writes them */
+const STREAMS: readonly Stream[] = [WORDS, PARTS, EXACT]
 
 export interface GermanAnalyzerInit {
   /** the word list for compound splitting (default: the German Hunspell list, loaded at first use) */
@@ -79,7 +90,13 @@ export class GermanAnalyzer implements TextAnalyzer {
   readonly #lexicon: () => Lexicon
   readonly #compoundParts: boolean
   readonly #stemming: boolean
-  readonly #cache = new TokenCache<TokenTerms>(TOKEN_CACHE_SLOTS)
+  readonly #table = new TermTable<CachedTerms>(TOKEN_CACHE_SLOTS)
+  // encodeSpans' buffers, reused: the terms and offsets of each token of a text, the encoded output
+  #tokenTerms: CachedTerms[] = []
+  #tokenStarts = new Int32Array(INITIAL_DOCUMENT_TOKENS)
+  #tokenEnds = new Int32Array(INITIAL_DOCUMENT_TOKENS)
+  #out = new Uint8Array(INITIAL_OUTPUT_BYTES)
+  readonly #segments = new Utf8Segments()
 
   constructor(init: GermanAnalyzerInit = {}) {
     this.#lexicon = init.lexicon ?? germanLexicon
@@ -109,6 +126,91 @@ export class GermanAnalyzer implements TextAnalyzer {
       for (let i = 0; i < terms.exact.length; i++) exact.push(terms.exact[i] as string)
     })
     return { words, parts, exact }
+  }
+
+  /**
+   * The fields of each span of `text`, as analyzeFields(text.slice(span.start, span.end)) would give them,
+   * each stream joined by spaces and UTF-8 encoded, after `prefix` (see EncodedSpans). Spans must be ordered
+   * by start (they may overlap, as a document's chunks do). The text is tokenised once and each span takes the
+   * tokens inside it; a span whose edge cuts through a token is analysed on its own, so that the result is
+   * exactly that of analysing its text alone. Each token's terms are encoded once, when first seen: writing a
+   * span is a copy of bytes, and the index receives them without a string in between.
+   */
+  encodeSpans(text: string, spans: readonly TextSpan[], prefix: string): EncodedSpans {
+    const count = this.#tokenize(text)
+    const terms = this.#tokenTerms
+    const starts = this.#tokenStarts
+    const ends = this.#tokenEnds
+    const offsets = new Int32Array(2 + 6 * spans.length)
+    let pos = this.#writeText(prefix, 0)
+    offsets[1] = pos
+    let first = 0
+    for (let s = 0; s < spans.length; s++) {
+      const span = spans[s] as TextSpan
+      while (first < count && (starts[first] as number) < span.start) first++
+      let last = first
+      while (last < count && (starts[last] as number) < span.end) last++
+      const cut = (first > 0 && (ends[first - 1] as number) > span.start) || (last > first && (ends[last - 1] as number) > span.end)
+      const at = 2 + 6 * s
+      if (cut) {
+        const fields = this.analyzeFields(text.slice(span.start, span.end))
+        for (const [i, stream] of [fields.words, fields.parts, fields.exact].entries()) {
+          offsets[at + 2 * i] = pos
+          pos = this.#writeText(stream.join(' '), pos)
+          offsets[at + 2 * i + 1] = pos
+        }
+        continue
+      }
+      for (const stream of STREAMS) {
+        const streamStart = pos
+        for (let i = first; i < last; i++) {
+          const t = terms[i] as CachedTerms
+          if (pos + t.maxStreamBytes > this.#out.length) this.#growOutput(pos + t.maxStreamBytes)
+          pos = t.writeStream(stream, this.#segments, this.#out, pos, streamStart)
+        }
+        offsets[at + 2 * stream] = streamStart
+        offsets[at + 2 * stream + 1] = pos
+      }
+    }
+    terms.length = 0 // the buffers outlive the call; the terms they hold need not
+    return { bytes: this.#out.slice(0, pos), offsets }
+  }
+
+  /** Writes `text` as UTF-8 into the output at `pos`; returns the new end. */
+  #writeText(text: string, pos: number): number {
+    if (pos + 3 * text.length > this.#out.length) this.#growOutput(pos + 3 * text.length)
+    return pos + writeUtf8(text, this.#out, pos)
+  }
+
+  #growOutput(needed: number): void {
+    let size = this.#out.length * 2
+    while (size < needed) size *= 2
+    const out = new Uint8Array(size)
+    out.set(this.#out)
+    this.#out = out
+  }
+
+  /** Fills the per-document buffers with every token of `text`; returns how many. */
+  #tokenize(text: string): number {
+    const terms = this.#tokenTerms
+    let count = 0
+    forEachTokenSpan(text, (start, end, token) => {
+      if (count === this.#tokenStarts.length) this.#growTokenBuffers()
+      this.#tokenStarts[count] = start
+      this.#tokenEnds[count] = end
+      terms[count++] = token === undefined ? this.#spanTerms(text, start, end) : this.#spanTerms(token, 0, token.length)
+    })
+    return count
+  }
+
+  #growTokenBuffers(): void {
+    const grow = (from: Int32Array): Int32Array<ArrayBuffer> => {
+      const to = new Int32Array(from.length * 2)
+      to.set(from)
+      return to
+    }
+    this.#tokenStarts = grow(this.#tokenStarts)
+    this.#tokenEnds = grow(this.#tokenEnds)
   }
 
   /**
@@ -155,18 +257,18 @@ export class GermanAnalyzer implements TextAnalyzer {
   }
 
   /** The terms of the plain token text[start, end) (cached). */
-  #spanTerms(text: string, start: number, end: number): TokenTerms {
+  #spanTerms(text: string, start: number, end: number): CachedTerms {
     const hash = hashSpan(text, start, end)
-    let terms = this.#cache.getSpan(text, start, end, hash)
+    let terms = this.#table.find(text, start, end, hash)
     if (terms === undefined) {
       const token = start === 0 && end === text.length ? text : text.slice(start, end)
       terms = this.#analyzeToken(token, false)
-      this.#cache.set(token, hash, terms)
+      this.#table.add(text, start, end, hash, terms)
     }
     return terms
   }
 
-  #analyzeToken(token: string, keepStopwords: boolean): TokenTerms {
+  #analyzeToken(token: string, keepStopwords: boolean): CachedTerms {
     if (!token.includes(CONNECTOR)) return this.#analyzeWord(token, keepStopwords)
     const pieces = token.split(CONNECTOR).filter((piece) => piece !== '')
     const words: string[] = []
@@ -189,20 +291,20 @@ export class GermanAnalyzer implements TextAnalyzer {
       if (!exact.includes(exactTerm)) exact.push(exactTerm)
     }
     if (words.length === 0 && parts.length === 0) return NO_TOKEN_TERMS
-    return { words, parts: parts.filter((part) => !words.includes(part)), exact }
+    return new CachedTerms(words, parts.filter((part) => !words.includes(part)), exact)
   }
 
-  #analyzeWord(word: string, keepStopwords: boolean): TokenTerms {
+  #analyzeWord(word: string, keepStopwords: boolean): CachedTerms {
     const folded = foldGerman(word.toLowerCase())
-    if (DIGIT.test(folded)) return { words: [folded], parts: NO_TERMS, exact: [folded] }
+    if (DIGIT.test(folded)) return new CachedTerms([folded], NO_TERMS, [folded])
     if (folded.length < 2) return NO_TOKEN_TERMS
     if (!keepStopwords && isStopword(folded)) return NO_TOKEN_TERMS
     const words = [this.#stem(folded)]
     const exact = [folded]
-    if (!this.#compoundParts || folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return { words, parts: NO_TERMS, exact }
+    if (!this.#compoundParts || folded.length < MIN_COMPOUND_CHARS || !LETTERS_ONLY.test(folded)) return new CachedTerms(words, NO_TERMS, exact)
     const parts: string[] = []
     this.#addParts(folded, words, parts, 1)
-    return { words, parts, exact }
+    return new CachedTerms(words, parts.length === 0 ? NO_TERMS : parts, exact)
   }
 
   #stem(folded: string): string {

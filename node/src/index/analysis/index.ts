@@ -12,7 +12,9 @@ export {
   type IndexFields,
   JOINER,
   type QueryFields,
+  type EncodedSpans,
   type TextAnalyzer,
+  type TextSpan,
   type TokenTerms,
 } from './analyzer.ts'
 export { splitCompound } from './compound.ts'

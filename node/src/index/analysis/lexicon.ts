@@ -13,7 +13,7 @@ export { MIN_PART_CHARS } from './hunspell.ts'
 const log = logger('node:index:lexical')
 
 /** Bump when the way the word list is built changes, so that old cache files are not used. */
-const CACHE_FORMAT = 3
+const CACHE_FORMAT = 4
 const CACHE_DIR = join(tmpdir(), 'wissensnetz')
 
 /**
