@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { IndexWriter, PreparedDocument } from '../index/writer.ts'
 import { AbortError, WissensnetzError } from '../errors.ts'
 import { logger } from '../log.ts'
@@ -6,7 +7,8 @@ import type { DocumentRepository } from '../store/documents.ts'
 import type { SourceRow } from '../store/sources.ts'
 import type { IngestProgress } from '@wissensnetz/protocol'
 import { CommitBatch } from './commit-batch.ts'
-import { failedDocument, sha256 } from './prepare.ts'
+import { ByteBudget } from './byte-budget.ts'
+import { failedDocument, type PrepareInput, readFailed, sha256, tooLarge, UNCHANGED } from './prepare.ts'
 import { PreparePool } from './prepare-pool.ts'
 import { type Connector, type ParseLimits, ParseError, type SourceItem } from './types.ts'
 
@@ -35,8 +37,15 @@ export interface PipelineInit {
   today?: () => string
 }
 
-/** Files read ahead per parser thread, so that no thread waits for the disk. */
-const READ_AHEAD_PER_THREAD = 2
+/**
+ * Documents in progress per parser thread: enough that each thread always has the next documents waiting
+ * while the main thread writes a batch (see MAX_QUEUED_PER_WORKER in prepare-pool.ts).
+ */
+const DOCUMENTS_AHEAD_PER_THREAD = 24
+/** Abort listeners one document in progress may add at once (a read, a parser thread task, the byte budget). */
+const LISTENERS_PER_DOCUMENT = 3
+/** Bytes read on the main thread (sources without plain files: mail, IMAP) and not yet written, at most. */
+const MAX_BYTES_IN_PROGRESS = 64 * 1024 * 1024
 
 /**
  * Discover, read, hash, skip unchanged, parse + chunk + analyse (worker threads), write (main thread, a batch
@@ -51,7 +60,11 @@ export class IngestPipeline {
   }
 
   async ingestSource(source: SourceRow, options: IngestOptions): Promise<IngestProgress> {
-    const { signal } = options
+    const loops = Math.max(1, this.init.concurrency * DOCUMENTS_AHEAD_PER_THREAD)
+    // every document in progress listens for an abort (reads, parser threads): more listeners than Node's
+    // default warning threshold, on a signal of our own
+    const signal = AbortSignal.any([options.signal])
+    setMaxListeners(loops * LISTENERS_PER_DOCUMENT, signal)
     const progress: IngestProgress = {
       sourceId: source.id,
       sourceName: source.name,
@@ -89,25 +102,32 @@ export class IngestPipeline {
       connector = this.init.connectorFor(source)
       emit(true)
       const items: SourceItem[] = []
+      const known = this.init.documents.topLevelVersions(source.id)
+      let warmed = false
       for await (const item of connector.scan(signal)) {
         items.push(item)
         progress.filesTotal++
         progress.bytesTotal += item.size
+        if (!warmed && !isUnchanged(item, known.get(item.path))) {
+          // the parser threads take a moment to start: let them start while the scan goes on
+          this.#pool.warm()
+          warmed = true
+        }
         emit()
       }
       if (signal.aborted) return this.finish(progress, 'aborted', emit)
 
       progress.phase = 'ingesting'
-      const known = this.init.documents.topLevelVersions(source.id)
       const seen = new Set<string>()
       const batch = new CommitBatch(this.init.writer)
+      const budget = new ByteBudget(MAX_BYTES_IN_PROGRESS)
       let next = 0
       const worker = async (): Promise<void> => {
         while (!signal.aborted) {
           const item = items[next++]
           if (item === undefined) return
           seen.add(item.path)
-          const outcome = await this.ingestItem(source, item, known.get(item.path), batch, signal)
+          const outcome = await this.ingestItem(source, item, known.get(item.path), batch, budget, signal)
           if (outcome === 'skipped') progress.filesSkipped++
           else if (outcome === 'failed') {
             progress.errors++
@@ -118,7 +138,6 @@ export class IngestPipeline {
           emit()
         }
       }
-      const loops = Math.max(1, this.init.concurrency * READ_AHEAD_PER_THREAD)
       try {
         await Promise.all(Array.from({ length: loops }, worker))
       } finally {
@@ -172,55 +191,74 @@ export class IngestPipeline {
     item: SourceItem,
     existing: { id: number; size: number; mtimeMs: number; hash: string | null } | undefined,
     batch: CommitBatch,
+    budget: ByteBudget,
     signal: AbortSignal,
   ): Promise<'skipped' | 'indexed' | 'failed'> {
-    if (existing !== undefined && existing.size === item.size && existing.mtimeMs === Math.round(item.mtimeMs)) return 'skipped'
+    if (isUnchanged(item, existing)) return 'skipped'
     const principals = item.principals ?? source.principals
     const accessSetId = this.init.accessSets.intern(principals)
     const replaceId = existing?.id ?? null
+    const described = {
+      sourceId: source.id,
+      path: item.path,
+      fileName: item.fileName,
+      mtimeMs: item.mtimeMs,
+      ...(item.metadata === undefined ? {} : { metadata: item.metadata }),
+      accessSetId,
+      depth: 0,
+    }
     if (item.size > this.init.limits.maxFileBytes) {
       // not even read: a file of many gigabytes on a share must not fill the node's memory
-      const limit = this.init.limits.maxFileBytes
-      const failure = new ParseError('too_large', `Datei mit ${item.size} Bytes ist größer als die Grenze von ${limit} Bytes (ingest.maxFileMegabytes)`)
-      batch.add({ replaceId, prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure) })
+      batch.add({ replaceId, prepared: failedDocument({ ...described, size: item.size, hash: null }, tooLarge(item.size, this.init.limits.maxFileBytes)) })
       return 'failed'
     }
-    let data: Uint8Array
+    let prepared: PreparedDocument | typeof UNCHANGED
     try {
-      data = await item.read(signal)
-    } catch (err) {
-      if (signal.aborted) return 'skipped'
-      const failure = new ParseError('read_failed', `Datei konnte nicht gelesen werden (${(err as NodeJS.ErrnoException).code ?? 'Fehler'})`)
-      batch.add({ replaceId, prepared: failedDocument({ sourceId: source.id, ...item, hash: null, accessSetId }, failure) })
-      return 'failed'
-    }
-    const hash = sha256(data)
-    if (existing !== undefined && existing.hash === hash) {
-      this.init.documents.touch(existing.id, Math.round(item.mtimeMs))
-      return 'skipped'
-    }
-    let prepared: PreparedDocument
-    try {
-      prepared = await this.#pool.prepare(
-        {
-          sourceId: source.id,
-          path: item.path,
-          fileName: item.fileName,
-          data,
-          hash,
-          mtimeMs: item.mtimeMs,
-          ...(item.metadata === undefined ? {} : { metadata: item.metadata }),
-          accessSetId,
-          depth: 0,
-        },
-        signal,
-      )
+      if (item.file !== undefined && this.#pool.readsFiles) {
+        // a plain file: the parser thread reads and hashes it, the main thread only writes
+        prepared = await this.#pool.prepareFile({ ...described, file: item.file, size: item.size, unchangedHash: existing?.hash ?? null }, signal)
+      } else {
+        await budget.take(item.size, signal)
+        try {
+          prepared = await this.readAndPrepare(item, described, existing?.hash ?? null, signal)
+        } finally {
+          budget.give(item.size)
+        }
+      }
     } catch (err) {
       if (signal.aborted || err instanceof AbortError) return 'skipped'
       throw err
     }
     if (signal.aborted) return 'skipped'
+    if (prepared === UNCHANGED) {
+      if (existing !== undefined) this.init.documents.touch(existing.id, Math.round(item.mtimeMs))
+      return 'skipped'
+    }
     batch.add({ replaceId, prepared })
     return prepared.doc.failure === undefined ? 'indexed' : 'failed'
   }
+
+  /** Reads an item on the main thread (mail, IMAP: no plain file to hand over) and prepares it. */
+  private async readAndPrepare(
+    item: SourceItem,
+    described: Omit<PrepareInput, 'data' | 'hash'>,
+    unchangedHash: string | null,
+    signal: AbortSignal,
+  ): Promise<PreparedDocument | typeof UNCHANGED> {
+    let data: Uint8Array
+    try {
+      data = await item.read(signal)
+    } catch (err) {
+      if (signal.aborted) throw new AbortError()
+      return failedDocument({ ...described, size: item.size, hash: null }, err instanceof ParseError ? err : readFailed(err))
+    }
+    const hash = sha256(data)
+    if (hash === unchangedHash) return UNCHANGED
+    return this.#pool.prepare({ ...described, data, hash }, signal)
+  }
+}
+
+/** Same size and time stamp as the indexed version: not read again. */
+function isUnchanged(item: SourceItem, existing: { size: number; mtimeMs: number } | undefined): boolean {
+  return existing !== undefined && existing.size === item.size && existing.mtimeMs === Math.round(item.mtimeMs)
 }

@@ -1,31 +1,70 @@
-// Worker thread of the PreparePool: parses, chunks and analyses documents sent by the main thread.
+// Worker thread of the PreparePool: reads, parses, chunks and analyses documents sent by the main thread, one
+// at a time in the order they arrive (the pool relies on that order to know which document a crash belongs to).
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { PreparedDocument } from '../index/writer.ts'
-import { prepareDocument, type PrepareInput } from './prepare.ts'
+import { type PrepareFileInput, type PrepareInput, prepareDocument, prepareFile, UNCHANGED } from './prepare.ts'
 import type { ParseLimits } from './types.ts'
 
-export type ToWorker = { type: 'prepare'; id: number; input: PrepareInput } | { type: 'cancel'; id: number }
-export type FromWorker = { type: 'ready' } | { type: 'prepared'; id: number; prepared: PreparedDocument }
+export type ToWorker =
+  | { type: 'prepare'; id: number; input: PrepareInput }
+  | { type: 'prepareFile'; id: number; input: PrepareFileInput }
+  | { type: 'cancel'; id: number }
+/** `prepared` is null for a file whose content is unchanged (see prepareFile) */
+export type FromWorker = { type: 'ready' } | { type: 'prepared'; id: number; prepared: PreparedDocument | null }
 export interface PrepareWorkerData {
   limits: ParseLimits
   ocr: boolean
 }
 
+type Job = Exclude<ToWorker, { type: 'cancel' }>
+
+/**
+ * Parser threads run at a lower priority than the main thread (on Linux, nice values are per thread): the main
+ * thread, which writes the index and answers searches, gets a core whenever it has work, and parsing fills the
+ * rest. Without it the three threads shared two cores evenly and the writer fell behind.
+ */
+const WORKER_NICE = 10
+
 const port = parentPort
 if (port === null) throw new Error('prepare-worker.ts runs as a worker thread only')
 const { limits, ocr } = workerData as PrepareWorkerData
-const running = new Map<number, AbortController>()
+try {
+  setPriority(WORKER_NICE)
+} catch {
+  // not permitted or not supported: run at normal priority
+}
+const queue: Job[] = []
+let current: { id: number; controller: AbortController } | undefined
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
-    running.get(message.id)?.abort()
+    if (current?.id === message.id) current.controller.abort()
+    const queued = queue.findIndex((job) => job.id === message.id)
+    if (queued !== -1) queue.splice(queued, 1)
     return
   }
-  const controller = new AbortController()
-  running.set(message.id, controller)
-  void prepareDocument(message.input, { limits, ocr, signal: controller.signal }).then((prepared) => {
-    running.delete(message.id)
-    port.postMessage({ type: 'prepared', id: message.id, prepared } satisfies FromWorker)
-  })
+  queue.push(message)
+  if (current === undefined) void work()
 })
 port.postMessage({ type: 'ready' } satisfies FromWorker)
+
+async function work(): Promise<void> {
+  for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    const controller = new AbortController()
+    current = { id: job.id, controller }
+    const options = { limits, ocr, signal: controller.signal }
+    const result = job.type === 'prepare' ? await prepareDocument(job.input, options) : await prepareFile(job.input, options)
+    current = undefined
+    // the pool ignores the answer for a document cancelled while it ran
+    const prepared = result === UNCHANGED ? null : result
+    port?.postMessage({ type: 'prepared', id: job.id, prepared } satisfies FromWorker, prepared === null ? [] : transferables(prepared))
+  }
+}
+
+/** The encoded lexical entries move to the main thread without a copy (nothing here uses them afterwards). */
+function transferables(prepared: PreparedDocument, out: ArrayBuffer[] = []): ArrayBuffer[] {
+  if (prepared.lexical !== undefined) out.push(prepared.lexical.bytes.buffer as ArrayBuffer, prepared.lexical.offsets.buffer as ArrayBuffer)
+  for (const child of prepared.children) transferables(child, out)
+  return out
+}

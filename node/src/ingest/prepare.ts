@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { germanAnalyzer } from '../index/analysis/index.ts'
-import { analyzeChunks } from '../index/lexical.ts'
+import { encodeDocumentChunks } from '../index/lexical.ts'
 import type { PreparedDocument } from '../index/writer.ts'
 import { logger } from '../log.ts'
 import { chunkDocument } from './chunker.ts'
@@ -24,6 +25,22 @@ export interface PrepareInput {
   /** 0 for a top-level document; attachments and archive entries one deeper per level */
   depth: number
 }
+
+/**
+ * A document that is a plain file: the thread that prepares it reads it too, so that the main thread (which
+ * writes the index and serves the API) spends no time on reads, and the bytes are not copied between threads.
+ */
+export interface PrepareFileInput extends Omit<PrepareInput, 'data' | 'hash'> {
+  /** absolute path of the file */
+  file: string
+  /** its size when it was listed (recorded for a file that cannot be read) */
+  size: number
+  /** the content hash of the version already indexed: a file with this hash is not parsed again */
+  unchangedHash: string | null
+}
+
+/** prepareFile's answer for a file whose content is the indexed version (only its time stamp changed). */
+export const UNCHANGED = 'unchanged'
 
 export interface PrepareOptions {
   limits: ParseLimits
@@ -91,11 +108,7 @@ export async function prepareDocument(input: PrepareInput, options: PrepareOptio
       },
       // The writer needs a chunk's offsets and analysed terms, not its text (that is doc.text), so the text is
       // not copied back from the worker thread a second time.
-      lexical: analyzeChunks(
-        germanAnalyzer(),
-        title,
-        chunks.map((chunk) => chunk.text),
-      ),
+      lexical: encodeDocumentChunks(germanAnalyzer(), title, text, chunks),
       chunks: chunks.map((chunk) => ({ ...chunk, text: '' })),
       children,
     }
@@ -105,6 +118,54 @@ export async function prepareDocument(input: PrepareInput, options: PrepareOptio
     if (!(err instanceof ParseError) && options.signal?.aborted !== true) log.warn(`unexpected parser error for a document of source ${input.sourceId}`, err as Error)
     return failedDocument({ ...input, size: input.data.byteLength }, failure)
   }
+}
+
+/**
+ * Reads a file (refusing one that has grown over the size limit since it was listed), then prepares it like
+ * prepareDocument, or answers UNCHANGED when its bytes hash to `unchangedHash`. Never throws: a file that
+ * cannot be read comes back as a failed document with the system's error code.
+ */
+export async function prepareFile(input: PrepareFileInput, options: PrepareOptions): Promise<PreparedDocument | typeof UNCHANGED> {
+  const { file, unchangedHash, size, ...rest } = input
+  let data: Uint8Array
+  try {
+    data = readBounded(file, options.limits.maxFileBytes)
+  } catch (err) {
+    const failure = err instanceof ParseError ? err : readFailed(err)
+    return failedDocument({ ...rest, size, hash: null }, failure)
+  }
+  const hash = sha256(data)
+  if (hash === unchangedHash) return UNCHANGED
+  return prepareDocument({ ...rest, data, hash }, options)
+}
+
+/** The whole file, or a too_large ParseError when it is larger than `maxBytes` (checked before reading). */
+function readBounded(file: string, maxBytes: number): Uint8Array {
+  const fd = openSync(file, 'r')
+  try {
+    const size = fstatSync(fd).size
+    if (size > maxBytes) throw tooLarge(size, maxBytes)
+    const data = new Uint8Array(size)
+    let read = 0
+    while (read < size) {
+      const n = readSync(fd, data, read, size - read, read)
+      if (n === 0) break // shrunk since fstat: what is there
+      read += n
+    }
+    return read === size ? data : data.subarray(0, read)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The recorded reason for a file over ingest.maxFileMegabytes. */
+export function tooLarge(size: number, maxBytes: number): ParseError {
+  return new ParseError('too_large', `Datei mit ${size} Bytes ist größer als die Grenze von ${maxBytes} Bytes (ingest.maxFileMegabytes)`)
+}
+
+/** The recorded reason for a file the source could not deliver, with the system's error code (ENOENT, EACCES). */
+export function readFailed(err: unknown): ParseError {
+  return new ParseError('read_failed', `Datei konnte nicht gelesen werden (${(err as NodeJS.ErrnoException).code ?? 'Fehler'})`)
 }
 
 /** The record of a document that could not be indexed: no chunks, the reason shown by `status --errors`. */

@@ -108,6 +108,11 @@ export interface SourceItem {
   /** extra access principals for this item on top of the source's (e.g. "user:mueller") */
   principals?: string[]
   read(signal?: AbortSignal): Promise<Uint8Array>
+  /**
+   * the absolute path when the item is exactly one plain file (folder and DMS sources): a parser thread then
+   * reads it itself instead of the main thread (same bytes as read())
+   */
+  file?: string
 }
 
 /** A source connector lists what a source holds now. The pipeline diffs that against the store. */

@@ -61,6 +61,7 @@ function toItem(document: PlannedDocument): SourceItem {
     size: file.size,
     mtimeMs: document.mtimeMs,
     ...(metadata ? { metadata } : {}),
+    file: file.absolutePath,
     async read(signal?: AbortSignal): Promise<Uint8Array> {
       try {
         return await readFile(file.absolutePath, signal ? { signal } : {})
