@@ -4,7 +4,7 @@ import { foldGerman } from './normalize.ts'
 import { stemGerman } from './stem.ts'
 import { isStopword } from './stopwords.ts'
 import { hashSpan, TermTable } from './term-table.ts'
-import { CachedTerms, EXACT, type EncodedSpans, PARTS, type Stream, type TokenTerms, Utf8Segments, WORDS, writeUtf8 } from './token-terms.ts'
+import { CachedTerms, DocumentStreams, type EncodedSpans, grown, type TokenTerms, writeUtf8 } from './token-terms.ts'
 
 export type { EncodedSpans, TokenTerms }
 import { CONNECTOR, forEachToken, forEachTokenSpan } from './tokenize.ts'
@@ -66,8 +66,6 @@ export interface QueryFields {
 const NO_TOKEN_TERMS = new CachedTerms(NO_TERMS, NO_TERMS, NO_TERMS)
 const INITIAL_DOCUMENT_TOKENS = 1 << 12
 const INITIAL_OUTPUT_BYTES = 1 << 16
-/** spans' streams in the order encodeSpans writes them */
-const STREAMS: readonly Stream[] = [WORDS, PARTS, EXACT]
 
 export interface GermanAnalyzerInit {
   /** the word list for compound splitting (default: the German Hunspell list, loaded at first use) */
@@ -96,7 +94,7 @@ export class GermanAnalyzer implements TextAnalyzer {
   #tokenStarts = new Int32Array(INITIAL_DOCUMENT_TOKENS)
   #tokenEnds = new Int32Array(INITIAL_DOCUMENT_TOKENS)
   #out = new Uint8Array(INITIAL_OUTPUT_BYTES)
-  readonly #segments = new Utf8Segments()
+  readonly #streams = new DocumentStreams()
 
   constructor(init: GermanAnalyzerInit = {}) {
     this.#lexicon = init.lexicon ?? germanLexicon
@@ -107,8 +105,8 @@ export class GermanAnalyzer implements TextAnalyzer {
   /** Stems and compound parts of a text in order, one entry per occurrence (term frequency matters for BM25). */
   analyzeForIndex(text: string): string[] {
     const out: string[] = []
-    forEachTokenSpan(text, (start, end, token) => {
-      const { words, parts } = token === undefined ? this.#spanTerms(text, start, end) : this.tokenTerms(token)
+    forEachTokenSpan(text, (start, end, token, hash) => {
+      const { words, parts } = token === undefined ? this.#spanTerms(text, start, end, hash) : this.tokenTerms(token)
       for (let i = 0; i < words.length; i++) out.push(words[i] as string)
       for (let i = 0; i < parts.length; i++) out.push(parts[i] as string)
     })
@@ -119,8 +117,8 @@ export class GermanAnalyzer implements TextAnalyzer {
     const words: string[] = []
     const parts: string[] = []
     const exact: string[] = []
-    forEachTokenSpan(text, (start, end, token) => {
-      const terms = token === undefined ? this.#spanTerms(text, start, end) : this.tokenTerms(token)
+    forEachTokenSpan(text, (start, end, token, hash) => {
+      const terms = token === undefined ? this.#spanTerms(text, start, end, hash) : this.tokenTerms(token)
       for (let i = 0; i < terms.words.length; i++) words.push(terms.words[i] as string)
       for (let i = 0; i < terms.parts.length; i++) parts.push(terms.parts[i] as string)
       for (let i = 0; i < terms.exact.length; i++) exact.push(terms.exact[i] as string)
@@ -141,9 +139,16 @@ export class GermanAnalyzer implements TextAnalyzer {
     const terms = this.#tokenTerms
     const starts = this.#tokenStarts
     const ends = this.#tokenEnds
+    const streams = this.#streams
+    streams.write(terms, count)
+    terms.length = 0 // the buffers outlive the call; the terms they held need not
+    // layout: the prefix, the document's three streams, then the fields of spans that cut a token
     const offsets = new Int32Array(2 + 6 * spans.length)
     let pos = this.#writeText(prefix, 0)
     offsets[1] = pos
+    if (pos + streams.size > this.#out.length) this.#out = grown(this.#out, pos + streams.size)
+    const streamStarts = streams.copyTo(this.#out, pos)
+    pos += streams.size
     let first = 0
     for (let s = 0; s < spans.length; s++) {
       const span = spans[s] as TextSpan
@@ -154,51 +159,37 @@ export class GermanAnalyzer implements TextAnalyzer {
       const at = 2 + 6 * s
       if (cut) {
         const fields = this.analyzeFields(text.slice(span.start, span.end))
-        for (const [i, stream] of [fields.words, fields.parts, fields.exact].entries()) {
-          offsets[at + 2 * i] = pos
+        for (const [k, stream] of [fields.words, fields.parts, fields.exact].entries()) {
+          offsets[at + 2 * k] = pos
           pos = this.#writeText(stream.join(' '), pos)
-          offsets[at + 2 * i + 1] = pos
+          offsets[at + 2 * k + 1] = pos
         }
         continue
       }
-      for (const stream of STREAMS) {
-        const streamStart = pos
-        for (let i = first; i < last; i++) {
-          const t = terms[i] as CachedTerms
-          if (pos + t.maxStreamBytes > this.#out.length) this.#growOutput(pos + t.maxStreamBytes)
-          pos = t.writeStream(stream, this.#segments, this.#out, pos, streamStart)
-        }
-        offsets[at + 2 * stream] = streamStart
-        offsets[at + 2 * stream + 1] = pos
+      for (let k = 0; k < 3; k++) {
+        const [from, to] = streams.range(k, first, last)
+        offsets[at + 2 * k] = (streamStarts[k] as number) + from
+        offsets[at + 2 * k + 1] = (streamStarts[k] as number) + to
       }
     }
-    terms.length = 0 // the buffers outlive the call; the terms they hold need not
     return { bytes: this.#out.slice(0, pos), offsets }
   }
 
   /** Writes `text` as UTF-8 into the output at `pos`; returns the new end. */
   #writeText(text: string, pos: number): number {
-    if (pos + 3 * text.length > this.#out.length) this.#growOutput(pos + 3 * text.length)
+    if (pos + 3 * text.length > this.#out.length) this.#out = grown(this.#out, pos + 3 * text.length)
     return pos + writeUtf8(text, this.#out, pos)
-  }
-
-  #growOutput(needed: number): void {
-    let size = this.#out.length * 2
-    while (size < needed) size *= 2
-    const out = new Uint8Array(size)
-    out.set(this.#out)
-    this.#out = out
   }
 
   /** Fills the per-document buffers with every token of `text`; returns how many. */
   #tokenize(text: string): number {
     const terms = this.#tokenTerms
     let count = 0
-    forEachTokenSpan(text, (start, end, token) => {
+    forEachTokenSpan(text, (start, end, token, hash) => {
       if (count === this.#tokenStarts.length) this.#growTokenBuffers()
       this.#tokenStarts[count] = start
       this.#tokenEnds[count] = end
-      terms[count++] = token === undefined ? this.#spanTerms(text, start, end) : this.#spanTerms(token, 0, token.length)
+      terms[count++] = token === undefined ? this.#spanTerms(text, start, end, hash) : this.tokenTerms(token)
     })
     return count
   }
@@ -252,13 +243,12 @@ export class GermanAnalyzer implements TextAnalyzer {
   }
 
   /** The terms of one token by stream (cached). */
-  tokenTerms(token: string): TokenTerms {
-    return this.#spanTerms(token, 0, token.length)
+  tokenTerms(token: string): CachedTerms {
+    return this.#spanTerms(token, 0, token.length, hashSpan(token, 0, token.length))
   }
 
-  /** The terms of the plain token text[start, end) (cached). */
-  #spanTerms(text: string, start: number, end: number): CachedTerms {
-    const hash = hashSpan(text, start, end)
+  /** The terms of the plain token text[start, end), whose hashSpan() is `hash` (cached). */
+  #spanTerms(text: string, start: number, end: number, hash: number): CachedTerms {
     let terms = this.#table.find(text, start, end, hash)
     if (terms === undefined) {
       const token = start === 0 && end === text.length ? text : text.slice(start, end)

@@ -1,8 +1,18 @@
-import { newStemmer } from 'snowball-stemmers'
+import { createRequire } from 'node:module'
+import type { Stemmer } from 'snowball-stemmers'
 
 const LOWER_ASCII = /^[a-z]+$/
 
-const reference = newStemmer('german')
+let reference: Stemmer | undefined
+
+/**
+ * The snowball-stemmers package's German stemmer, loaded at first use: the package holds every language
+ * and takes ~70 ms to load, which each parser thread paid at start although only words outside a–z need it.
+ */
+function referenceStemmer(): Stemmer {
+  reference ??= (createRequire(import.meta.url)('snowball-stemmers') as typeof import('snowball-stemmers')).newStemmer('german')
+  return reference
+}
 
 /**
  * Snowball German stem of a folded, lower-case word ("gebuhren" → "gebuhr"). Words of the letters a–z (all
@@ -12,12 +22,12 @@ const reference = newStemmer('german')
  * package. Not cached here: the analyser caches whole tokens, and a cache lookup cost as much as the stemming.
  */
 export function stemGerman(folded: string): string {
-  return LOWER_ASCII.test(folded) ? snowballGermanAscii(folded) : reference.stem(folded)
+  return LOWER_ASCII.test(folded) ? snowballGermanAscii(folded) : referenceStemmer().stem(folded)
 }
 
 /** The reference implementation (tests compare against it). */
 export function referenceStem(word: string): string {
-  return reference.stem(word)
+  return referenceStemmer().stem(word)
 }
 
 // Snowball German (https://snowballstem.org/algorithms/german/stemmer.html) for words of a–z, on the word's

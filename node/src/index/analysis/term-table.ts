@@ -1,3 +1,7 @@
+import { hashSpan } from './span-hash.ts'
+
+export { hashSpan }
+
 /**
  * A hash table from token text to analysis results that is looked up with a span of a larger text, so that a
  * repeated word costs a hash and a comparison of its characters: no substring, no Map key hashing. Slots and
@@ -10,8 +14,6 @@
  * the earlier table that kept keys and values in plain arrays and compared against the key strings.
  */
 const MAX_LOAD = 0.75
-const FNV_OFFSET = 0x811c9dc5
-const FNV_PRIME = 0x01000193
 /** Longer tokens are not kept (URLs, hashes, glued PDF lines): they are rare and would fill the pool. */
 export const MAX_TABLE_TOKEN_CHARS = 64
 /** Slot layout: hash, value index + 1 (0 = empty), offset of the key in the pool, key length. */
@@ -98,11 +100,4 @@ export class TermTable<V> {
     pool.set(this.#pool.subarray(0, this.#poolUsed))
     this.#pool = pool
   }
-}
-
-/** FNV-1a over UTF-16 code units of text[start, end). */
-export function hashSpan(text: string, start: number, end: number): number {
-  let hash = FNV_OFFSET
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME)
-  return hash | 0
 }

@@ -20,12 +20,9 @@ export interface EncodedSpans {
   offsets: Int32Array
 }
 
-export const WORDS = 0
-export const PARTS = 1
-export const EXACT = 2
-export type Stream = typeof WORDS | typeof PARTS | typeof EXACT
-
 const SEGMENT_BYTES = 1 << 16
+const INITIAL_STREAM_BYTES = 1 << 16
+const INITIAL_TOKENS = 1 << 12
 const SPACE = 0x20
 const encoder = new TextEncoder()
 
@@ -52,19 +49,19 @@ export class Utf8Segments {
   }
 }
 
-/** TokenTerms with each stream joined for the index, as text and (on first use) as UTF-8 bytes. */
+/** TokenTerms with each stream joined for the index, as text and (after encode) as UTF-8 bytes. */
 export class CachedTerms implements TokenTerms {
   readonly wordsText: string
   readonly partsText: string
   readonly exactText: string
-  /** the most bytes writeStream can add for any stream: callers make room for this much first */
-  readonly maxStreamBytes: number
-  // the UTF-8 bytes of the three texts, back to back in #segment from #at (set by encode)
-  #segment: Uint8Array | undefined
-  #at = 0
-  #wordsBytes = 0
-  #partsBytes = 0
-  #exactBytes = 0
+  // the UTF-8 bytes of the three texts: in `segment`, at the offsets given (set by encode)
+  segment: Uint8Array | undefined
+  wordsAt = 0
+  wordsBytes = 0
+  partsAt = 0
+  partsBytes = 0
+  exactAt = 0
+  exactBytes = 0
 
   constructor(
     readonly words: readonly string[],
@@ -74,40 +71,102 @@ export class CachedTerms implements TokenTerms {
     this.wordsText = words.length === 1 ? (words[0] as string) : words.join(' ')
     this.partsText = parts.length === 1 ? (parts[0] as string) : parts.join(' ')
     this.exactText = exact.length === 1 ? (exact[0] as string) : exact.join(' ')
-    // a UTF-16 code unit takes at most 3 bytes of UTF-8; one more for the separating space
-    this.maxStreamBytes = 3 * Math.max(this.wordsText.length, this.partsText.length, this.exactText.length) + 1
   }
 
-  /** Appends the bytes of one stream to `out` at `pos`, after a space unless `pos` is `streamStart`; returns the new end. */
-  writeStream(stream: Stream, segments: Utf8Segments, out: Uint8Array, pos: number, streamStart: number): number {
-    if (this.#segment === undefined) this.#encode(segments)
-    const segment = this.#segment as Uint8Array
-    let from = this.#at
-    let length = this.#wordsBytes
-    if (stream !== WORDS) {
-      from += length
-      length = this.#partsBytes
-      if (stream === EXACT) {
-        from += length
-        length = this.#exactBytes
-      }
-    }
-    if (length === 0) return pos
-    if (pos !== streamStart) out[pos++] = SPACE
-    for (let i = 0; i < length; i++) out[pos + i] = segment[from + i] as number
-    return pos + length
-  }
-
-  #encode(segments: Utf8Segments): void {
+  encode(segments: Utf8Segments): void {
     const needed = 3 * (this.wordsText.length + this.partsText.length + this.exactText.length)
     const { segment, at } = segments.reserve(needed)
-    this.#wordsBytes = writeUtf8(this.wordsText, segment, at)
-    this.#partsBytes = writeUtf8(this.partsText, segment, at + this.#wordsBytes)
-    this.#exactBytes = writeUtf8(this.exactText, segment, at + this.#wordsBytes + this.#partsBytes)
-    segments.commit(this.#wordsBytes + this.#partsBytes + this.#exactBytes)
-    this.#segment = segment
-    this.#at = at
+    this.wordsAt = at
+    this.wordsBytes = writeUtf8(this.wordsText, segment, at)
+    this.partsAt = at + this.wordsBytes
+    this.partsBytes = writeUtf8(this.partsText, segment, this.partsAt)
+    this.exactAt = this.partsAt + this.partsBytes
+    this.exactBytes = writeUtf8(this.exactText, segment, this.exactAt)
+    segments.commit(this.wordsBytes + this.partsBytes + this.exactBytes)
+    this.segment = segment
   }
+}
+
+/**
+ * The three streams (words, parts, exact) of all tokens of a document, each stream's terms separated by
+ * single spaces, with where each token's terms end in each stream. A document's chunks are runs of its
+ * tokens, so each chunk's fields are ranges of these streams: a chunk costs no copying, and the text that
+ * neighbouring chunks share is encoded and sent to the index writer once.
+ */
+export class DocumentStreams {
+  readonly #segments = new Utf8Segments()
+  readonly #bytes = [new Uint8Array(INITIAL_STREAM_BYTES), new Uint8Array(INITIAL_STREAM_BYTES), new Uint8Array(INITIAL_STREAM_BYTES)]
+  readonly #lengths = [0, 0, 0]
+  /** per stream, the stream's length after each token */
+  readonly #ends = [new Int32Array(INITIAL_TOKENS), new Int32Array(INITIAL_TOKENS), new Int32Array(INITIAL_TOKENS)]
+
+  /** bytes the three streams hold */
+  get size(): number {
+    return (this.#lengths[0] as number) + (this.#lengths[1] as number) + (this.#lengths[2] as number)
+  }
+
+  /** Fills the streams with the terms of `count` tokens. */
+  write(terms: readonly CachedTerms[], count: number): void {
+    this.#lengths.fill(0)
+    if (count > (this.#ends[0] as Int32Array).length) for (let k = 0; k < 3; k++) this.#ends[k] = new Int32Array(count * 2)
+    const [wordEnds, partEnds, exactEnds] = this.#ends as [Int32Array, Int32Array, Int32Array]
+    for (let i = 0; i < count; i++) {
+      const t = terms[i] as CachedTerms
+      if (t.segment === undefined) t.encode(this.#segments)
+      const segment = t.segment as Uint8Array
+      wordEnds[i] = t.wordsBytes === 0 ? (this.#lengths[0] as number) : this.#append(0, segment, t.wordsAt, t.wordsBytes)
+      partEnds[i] = t.partsBytes === 0 ? (this.#lengths[1] as number) : this.#append(1, segment, t.partsAt, t.partsBytes)
+      exactEnds[i] = t.exactBytes === 0 ? (this.#lengths[2] as number) : this.#append(2, segment, t.exactAt, t.exactBytes)
+    }
+  }
+
+  /** Copies the three streams into `out` at `pos`, one after the other; returns where each starts. */
+  copyTo(out: Uint8Array, pos: number): [number, number, number] {
+    const starts: [number, number, number] = [0, 0, 0]
+    for (let k = 0; k < 3; k++) {
+      starts[k] = pos
+      const length = this.#lengths[k] as number
+      out.set((this.#bytes[k] as Uint8Array).subarray(0, length), pos)
+      pos += length
+    }
+    return starts
+  }
+
+  /**
+   * The [start, end) byte range in stream `stream` (0 words, 1 parts, 2 exact) of the terms of tokens
+   * [first, last), without the space that separates them from earlier terms.
+   */
+  range(stream: number, first: number, last: number): [number, number] {
+    const ends = this.#ends[stream] as Int32Array
+    const start = first > 0 ? (ends[first - 1] as number) : 0
+    const end = last > first ? (ends[last - 1] as number) : start
+    if (end <= start) return [start, start]
+    return [(this.#bytes[stream] as Uint8Array)[start] === SPACE ? start + 1 : start, end]
+  }
+
+  /** Appends bytes from[at, at + n) to stream k, after a space unless it is empty; returns its new length. */
+  #append(k: number, from: Uint8Array, at: number, n: number): number {
+    let length = this.#lengths[k] as number
+    let to = this.#bytes[k] as Uint8Array<ArrayBuffer>
+    if (length + n + 1 > to.length) {
+      to = grown(to, length + n + 1)
+      this.#bytes[k] = to
+    }
+    if (length > 0) to[length++] = SPACE
+    for (let i = 0; i < n; i++) to[length + i] = from[at + i] as number
+    length += n
+    this.#lengths[k] = length
+    return length
+  }
+}
+
+/** A larger copy of `bytes`, with room for at least `needed` bytes. */
+export function grown(bytes: Uint8Array, needed: number): Uint8Array<ArrayBuffer> {
+  let size = bytes.length * 2
+  while (size < needed) size *= 2
+  const copy = new Uint8Array(size)
+  copy.set(bytes)
+  return copy
 }
 
 /** Writes `text` as UTF-8 into `out` at `at` (room must suffice); returns the byte count. ASCII goes byte by byte. */

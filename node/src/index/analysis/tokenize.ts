@@ -1,7 +1,12 @@
+import { FNV_OFFSET, FNV_PRIME } from './span-hash.ts'
+
 /** Receives each token: its [start, end) offsets in the text and its token text (see forEachToken). */
 export type TokenSink = (start: number, end: number, token: string) => void
-/** Like TokenSink; `token` is undefined when it is exactly text.slice(start, end), which is then not built. */
-export type SpanSink = (start: number, end: number, token: string | undefined) => void
+/**
+ * Like TokenSink; `token` is undefined when it is exactly text.slice(start, end), which is then not built, and
+ * `hash` is then that span's hashSpan(), computed during the scan (otherwise 0).
+ */
+export type SpanSink = (start: number, end: number, token: string | undefined, hash: number) => void
 
 const HYPHEN = 0x2d
 const SOFT_HYPHEN = 0xad
@@ -34,8 +39,10 @@ export function forEachTokenSpan(text: string, sink: SpanSink): void {
     const start = i
     let token = ''
     let pieceStart = i
+    let hash = FNV_OFFSET
     for (;;) {
-      while (i < n && isWordChar(text, i)) i++
+      // the hash of the run is computed on the way: the analyser's token table needs it for plain tokens
+      while (i < n && isWordChar(text, i)) hash = Math.imul(hash ^ text.charCodeAt(i++), FNV_PRIME)
       // i is at the first non-word character after a run
       if (i >= n) break
       const code = text.charCodeAt(i)
@@ -65,8 +72,8 @@ export function forEachTokenSpan(text: string, sink: SpanSink): void {
       }
       break
     }
-    if (pieceStart === start) sink(start, i, undefined)
-    else sink(start, i, token + text.slice(pieceStart, i))
+    if (pieceStart === start) sink(start, i, undefined, hash | 0)
+    else sink(start, i, token + text.slice(pieceStart, i), 0)
   }
 }
 
