@@ -6,6 +6,11 @@ import { addSource } from './add-source.ts'
 import type { WissensnetzNode } from '../node.ts'
 import { LOCAL_OPERATOR } from '../store/access.ts'
 import { openTestNode, tempDir, writeFiles } from '../test/helpers.ts'
+import { IngestPipeline } from './pipeline.ts'
+import { DEFAULT_PARSE_LIMITS, type Connector, type SourceItem } from './types.ts'
+
+/** A pipeline that waits for the whole list before reading would wait for ever: it is aborted instead. */
+const SLOW_SCAN_TIMEOUT_MS = 20_000
 
 const SATZUNG = `Satzung über die Erhebung von Gebühren
 
@@ -188,6 +193,51 @@ test('a mailbox is visible to its owner and delegates only; attachments become c
     assert.equal(colleague.hits, [], 'a colleague sees nothing of the mailbox')
     const children = node.db.prepare('SELECT COUNT(*) AS n FROM documents WHERE parent_id IS NOT NULL').get() as { n: number }
     assert.ok(children.n >= 2, 'the attachments are indexed as child documents of their messages')
+  } finally {
+    await node.close()
+  }
+})
+
+test('documents are ingested while a slow scan is still listing the source', async () => {
+  const node = await openTestNode()
+  try {
+    const source = addSource(node.sources, { kind: 'folder', location: tempDir('unused'), name: 'Langsame Freigabe' })
+    // a share that lists its second file only after the first one has been read: a pipeline that waited
+    // for the whole list before reading anything would never finish
+    let firstRead: () => void = () => {}
+    const firstWasRead = new Promise<void>((resolve) => (firstRead = resolve))
+    const item = (name: string, text: string, onRead?: () => void): SourceItem => ({
+      path: name,
+      fileName: name,
+      size: text.length,
+      mtimeMs: 1,
+      read: async () => {
+        onRead?.()
+        return new TextEncoder().encode(text)
+      },
+    })
+    const connector: Connector = {
+      async *scan(signal) {
+        yield item('erste.txt', 'Die Friedhofssatzung regelt die Gebühren.', firstRead)
+        await Promise.race([firstWasRead, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))])
+        if (signal.aborted) return
+        yield item('zweite.txt', 'Die Hundesteuer wird jährlich erhoben.')
+      },
+    }
+    for (const concurrency of [0, 2]) {
+      const pipeline = new IngestPipeline({ documents: node.documents, accessSets: node.accessSets, writer: node.writer, connectorFor: () => connector, limits: DEFAULT_PARSE_LIMITS, ocr: false, concurrency })
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(), SLOW_SCAN_TIMEOUT_MS)
+      try {
+        const result = await pipeline.ingestSource(source, { signal: controller.signal })
+        assert.is(result.phase, 'done', `concurrency ${concurrency}: the run finished instead of waiting for the scan`)
+        assert.is(result.filesTotal, 2)
+      } finally {
+        clearTimeout(timer)
+        await pipeline.close()
+      }
+    }
+    assert.equal(await titles(node, 'Hundesteuer'), ['zweite.txt'])
   } finally {
     await node.close()
   }

@@ -8,6 +8,7 @@ import type { SourceRow } from '../store/sources.ts'
 import type { IngestProgress } from '@wissensnetz/protocol'
 import { CommitBatch } from './commit-batch.ts'
 import { ByteBudget } from './byte-budget.ts'
+import { ScanQueue } from './scan-queue.ts'
 import { failedDocument, type PrepareInput, readFailed, sha256, tooLarge, UNCHANGED } from './prepare.ts'
 import { PreparePool } from './prepare-pool.ts'
 import { type Connector, type ParseLimits, ParseError, type SourceItem } from './types.ts'
@@ -101,32 +102,18 @@ export class IngestPipeline {
     try {
       connector = this.init.connectorFor(source)
       emit(true)
-      const items: SourceItem[] = []
       const known = this.init.documents.topLevelVersions(source.id)
-      let warmed = false
-      for await (const item of connector.scan(signal)) {
-        items.push(item)
-        progress.filesTotal++
-        progress.bytesTotal += item.size
-        if (!warmed && !isUnchanged(item, known.get(item.path))) {
-          // the parser threads take a moment to start: let them start while the scan goes on
-          this.#pool.warm()
-          warmed = true
-        }
-        emit()
-      }
-      if (signal.aborted) return this.finish(progress, 'aborted', emit)
-
-      progress.phase = 'ingesting'
       const seen = new Set<string>()
+      const queue = new ScanQueue<SourceItem>()
+      // documents are ingested while the scan goes on; its failure is rethrown once the loops have stopped
+      const scanning = this.scan(connector, queue, known, seen, progress, emit, signal)
+      scanning.catch(() => {})
       const batch = new CommitBatch(this.init.writer)
       const budget = new ByteBudget(MAX_BYTES_IN_PROGRESS)
-      let next = 0
       const worker = async (): Promise<void> => {
         while (!signal.aborted) {
-          const item = items[next++]
+          const item = await queue.take()
           if (item === undefined) return
-          seen.add(item.path)
           const outcome = await this.ingestItem(source, item, known.get(item.path), batch, budget, signal)
           if (outcome === 'skipped') progress.filesSkipped++
           else if (outcome === 'failed') {
@@ -143,6 +130,7 @@ export class IngestPipeline {
       } finally {
         batch.flush() // documents prepared before an abort or an error are complete: keep them
       }
+      await scanning
       if (signal.aborted) return this.finish(progress, 'aborted', emit)
 
       // Only a complete scan may conclude that something was deleted.
@@ -159,6 +147,39 @@ export class IngestPipeline {
       throw err
     } finally {
       await connector?.close?.()
+    }
+  }
+
+  /**
+   * Lists the source into `queue` (and `seen`), counting totals for the progress; the phase turns from
+   * scanning to ingesting when the list is complete. The parser threads are started at the first item that
+   * needs parsing, so that they start while the scan goes on (they take a moment to start).
+   */
+  private async scan(
+    connector: Connector,
+    queue: ScanQueue<SourceItem>,
+    known: Map<string, { size: number; mtimeMs: number }>,
+    seen: Set<string>,
+    progress: IngestProgress,
+    emit: () => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let warmed = false
+    try {
+      for await (const item of connector.scan(signal)) {
+        seen.add(item.path)
+        progress.filesTotal++
+        progress.bytesTotal += item.size
+        if (!warmed && !isUnchanged(item, known.get(item.path))) {
+          this.#pool.warm()
+          warmed = true
+        }
+        queue.push(item)
+        emit()
+      }
+      if (!signal.aborted) progress.phase = 'ingesting'
+    } finally {
+      queue.end()
     }
   }
 

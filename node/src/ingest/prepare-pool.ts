@@ -30,6 +30,13 @@ const WORKER_YOUNG_GENERATION_MB = 48
  * Only files' paths or small documents wait in a worker's queue; large documents go one at a time (below).
  */
 const MAX_QUEUED_PER_WORKER = 32
+/**
+ * Parser threads run at a lower priority than the main thread, from their first instruction: the main
+ * thread, which lists the source, writes the index and answers searches, gets a core whenever it has work,
+ * and parsing fills the rest. Without it three threads shared two cores evenly, the writer fell behind
+ * (a backlog at the end of every run), and starting workers slowed the scan.
+ */
+const WORKER_NICE = 10
 /** A worker gets a further document only while the bytes it has been sent and not answered stay below this. */
 const MAX_QUEUED_BYTES_PER_WORKER = 4 * 1024 * 1024
 
@@ -187,7 +194,11 @@ export class PreparePool {
 
   #spawn(): void {
     const data: PrepareWorkerData = { limits: this.#init.limits, ocr: this.#init.ocr }
-    const worker = startTsWorker(this.#init.workerUrl ?? WORKER_URL, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
+    const worker = startTsWorker(this.#init.workerUrl ?? WORKER_URL, {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      nice: WORKER_NICE,
+    })
     const slot: Slot = { worker, ready: false, tasks: [], bytes: 0 }
     this.#slots.push(slot)
     worker.on('message', (message: FromWorker) => {

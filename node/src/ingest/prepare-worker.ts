@@ -1,6 +1,5 @@
 // Worker thread of the PreparePool: reads, parses, chunks and analyses documents sent by the main thread, one
 // at a time in the order they arrive (the pool relies on that order to know which document a crash belongs to).
-import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { PreparedDocument } from '../index/writer.ts'
 import { type PrepareFileInput, type PrepareInput, prepareDocument, prepareFile, UNCHANGED } from './prepare.ts'
@@ -19,21 +18,9 @@ export interface PrepareWorkerData {
 
 type Job = Exclude<ToWorker, { type: 'cancel' }>
 
-/**
- * Parser threads run at a lower priority than the main thread (on Linux, nice values are per thread): the main
- * thread, which writes the index and answers searches, gets a core whenever it has work, and parsing fills the
- * rest. Without it the three threads shared two cores evenly and the writer fell behind.
- */
-const WORKER_NICE = 10
-
 const port = parentPort
 if (port === null) throw new Error('prepare-worker.ts runs as a worker thread only')
 const { limits, ocr } = workerData as PrepareWorkerData
-try {
-  setPriority(WORKER_NICE)
-} catch {
-  // not permitted or not supported: run at normal priority
-}
 const queue: Job[] = []
 let current: { id: number; controller: AbortController } | undefined
 
