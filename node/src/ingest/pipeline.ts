@@ -40,9 +40,10 @@ export interface PipelineInit {
 
 /**
  * Documents in progress per parser thread: enough that each thread always has the next documents waiting
- * while the main thread writes a batch (see MAX_QUEUED_PER_WORKER in prepare-pool.ts).
+ * while the main thread writes a batch (see MAX_QUEUED_PER_WORKER in prepare-pool.ts). For a folder source
+ * a document in progress costs its path until a worker has read it.
  */
-const DOCUMENTS_AHEAD_PER_THREAD = 24
+const DOCUMENTS_AHEAD_PER_THREAD = 256
 /** Abort listeners one document in progress may add at once (a read, a parser thread task, the byte budget). */
 const LISTENERS_PER_DOCUMENT = 3
 /** Bytes read on the main thread (sources without plain files: mail, IMAP) and not yet written, at most. */
