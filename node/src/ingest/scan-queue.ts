@@ -14,13 +14,15 @@ export class ScanQueue<T> {
 
   push(item: T): void {
     this.#items.push(item)
-    this.#wake()
+    // one item, one taker woken: waking all of them (hundreds of loops wait) made each item cost hundreds
+    // of promise resolutions
+    this.#waiting.shift()?.()
   }
 
   /** The scan is over (completed, failed or aborted): take() answers undefined once the queue is empty. */
   end(): void {
     this.#ended = true
-    this.#wake()
+    for (const resolve of this.#waiting.splice(0)) resolve()
   }
 
   /** The next item, waiting for the scan if needed; undefined when the scan has ended and all are taken. */
@@ -36,9 +38,5 @@ export class ScanQueue<T> {
       this.#next = 0
     }
     return item
-  }
-
-  #wake(): void {
-    for (const resolve of this.#waiting.splice(0)) resolve()
   }
 }
