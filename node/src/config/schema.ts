@@ -217,7 +217,8 @@ ingest:
   maxFileMegabytes: 100
   # Texterkennung (OCR, Deutsch) für gescannte PDF-Seiten; braucht tesseract-ocr-deu
   ocr: true
-  # Dokumente, die gleichzeitig gelesen und zerlegt werden (je ein Hintergrund-Thread; sinnvoll: Zahl der Kerne)
+  # Hintergrund-Threads, die Dokumente lesen und zerlegen (sinnvoll: Zahl der Kerne; sie laufen mit
+  # niedrigerer Priorität, Suche und Speichern gehen vor)
   concurrency: 2
   # Textabschnitte je Embedding-Aufruf
   embedBatchSize: 32

@@ -23,6 +23,7 @@ if (port === null) throw new Error('prepare-worker.ts runs as a worker thread on
 const { limits, ocr } = workerData as PrepareWorkerData
 const queue: Job[] = []
 let current: { id: number; controller: AbortController } | undefined
+let working = false
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'cancel') {
@@ -32,12 +33,26 @@ port.on('message', (message: ToWorker) => {
     return
   }
   queue.push(message)
-  if (current === undefined) void work()
+  if (!working) void work()
 })
 port.postMessage({ type: 'ready' } satisfies FromWorker)
 
 async function work(): Promise<void> {
-  for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+  working = true
+  try {
+    await workOffQueue()
+  } finally {
+    working = false
+  }
+}
+
+async function workOffQueue(): Promise<void> {
+  while (queue.length > 0) {
+    // between documents, let messages in: a queue of plain-text documents is otherwise worked off in
+    // microtasks alone, and a cancellation would wait for the whole queue
+    await new Promise((resolve) => setImmediate(resolve))
+    const job = queue.shift()
+    if (job === undefined) break
     const controller = new AbortController()
     current = { id: job.id, controller }
     const options = { limits, ocr, signal: controller.signal }

@@ -95,83 +95,51 @@ export class CachedTerms implements TokenTerms {
  */
 export class DocumentStreams {
   readonly #segments = new Utf8Segments()
-  // the streams, their lengths, and each stream's length after each token (words, parts, exact)
-  #words = new Uint8Array(INITIAL_STREAM_BYTES)
-  #parts = new Uint8Array(INITIAL_STREAM_BYTES)
-  #exact = new Uint8Array(INITIAL_STREAM_BYTES)
-  #wordsLength = 0
-  #partsLength = 0
-  #exactLength = 0
+  readonly #words = new TermStream()
+  readonly #parts = new TermStream()
+  readonly #exact = new TermStream()
+  // each stream's length after each token
   #wordEnds = new Int32Array(INITIAL_TOKENS)
   #partEnds = new Int32Array(INITIAL_TOKENS)
   #exactEnds = new Int32Array(INITIAL_TOKENS)
 
   /** bytes the three streams hold */
   get size(): number {
-    return this.#wordsLength + this.#partsLength + this.#exactLength
+    return this.#words.length + this.#parts.length + this.#exact.length
   }
 
-  /** Fills the streams with the terms of `count` tokens (the hot loop of indexing: locals, no calls per byte). */
+  /** Fills the streams with the terms of `count` tokens. */
   write(terms: readonly CachedTerms[], count: number): void {
     if (count > this.#wordEnds.length) {
       this.#wordEnds = new Int32Array(count * 2)
       this.#partEnds = new Int32Array(count * 2)
       this.#exactEnds = new Int32Array(count * 2)
     }
-    const wordEnds = this.#wordEnds
-    const partEnds = this.#partEnds
-    const exactEnds = this.#exactEnds
-    let words = this.#words
-    let parts = this.#parts
-    let exact = this.#exact
-    let w = 0
-    let p = 0
-    let e = 0
+    const words = this.#words
+    const parts = this.#parts
+    const exact = this.#exact
+    words.length = 0
+    parts.length = 0
+    exact.length = 0
     for (let i = 0; i < count; i++) {
       const t = terms[i] as CachedTerms
       if (t.segment === undefined) t.encode(this.#segments)
       const segment = t.segment as Uint8Array
-      let n = t.wordsBytes
-      if (n > 0) {
-        if (w + n + 1 > words.length) words = grown(words, w + n + 1)
-        if (w > 0) words[w++] = SPACE
-        for (let j = 0, at = t.wordsAt; j < n; j++) words[w + j] = segment[at + j] as number
-        w += n
-      }
-      wordEnds[i] = w
-      n = t.partsBytes
-      if (n > 0) {
-        if (p + n + 1 > parts.length) parts = grown(parts, p + n + 1)
-        if (p > 0) parts[p++] = SPACE
-        for (let j = 0, at = t.partsAt; j < n; j++) parts[p + j] = segment[at + j] as number
-        p += n
-      }
-      partEnds[i] = p
-      n = t.exactBytes
-      if (n > 0) {
-        if (e + n + 1 > exact.length) exact = grown(exact, e + n + 1)
-        if (e > 0) exact[e++] = SPACE
-        for (let j = 0, at = t.exactAt; j < n; j++) exact[e + j] = segment[at + j] as number
-        e += n
-      }
-      exactEnds[i] = e
+      if (t.wordsBytes > 0) words.append(segment, t.wordsAt, t.wordsBytes)
+      if (t.partsBytes > 0) parts.append(segment, t.partsAt, t.partsBytes)
+      if (t.exactBytes > 0) exact.append(segment, t.exactAt, t.exactBytes)
+      this.#wordEnds[i] = words.length
+      this.#partEnds[i] = parts.length
+      this.#exactEnds[i] = exact.length
     }
-    this.#words = words
-    this.#parts = parts
-    this.#exact = exact
-    this.#wordsLength = w
-    this.#partsLength = p
-    this.#exactLength = e
   }
 
   /** Copies the three streams into `out` at `pos`, one after the other; returns where each starts. */
   copyTo(out: Uint8Array, pos: number): [number, number, number] {
     const words = pos
-    out.set(this.#words.subarray(0, this.#wordsLength), words)
-    const parts = words + this.#wordsLength
-    out.set(this.#parts.subarray(0, this.#partsLength), parts)
-    const exact = parts + this.#partsLength
-    out.set(this.#exact.subarray(0, this.#exactLength), exact)
+    const parts = words + this.#words.copyTo(out, words)
+    const exact = parts + this.#parts.copyTo(out, parts)
+    this.#exact.copyTo(out, exact)
     return [words, parts, exact]
   }
 
@@ -181,11 +149,33 @@ export class DocumentStreams {
    */
   range(stream: number, first: number, last: number): [number, number] {
     const ends = stream === 0 ? this.#wordEnds : stream === 1 ? this.#partEnds : this.#exactEnds
-    const bytes = stream === 0 ? this.#words : stream === 1 ? this.#parts : this.#exact
+    const { bytes } = stream === 0 ? this.#words : stream === 1 ? this.#parts : this.#exact
     const start = first > 0 ? (ends[first - 1] as number) : 0
     const end = last > first ? (ends[last - 1] as number) : start
     if (end <= start) return [start, start]
     return [bytes[start] === SPACE ? start + 1 : start, end]
+  }
+}
+
+/** One stream of terms separated by single spaces, growing as needed. */
+class TermStream {
+  bytes = new Uint8Array(INITIAL_STREAM_BYTES)
+  length = 0
+
+  /** Appends from[at, at + n), after a space unless the stream is empty. */
+  append(from: Uint8Array, at: number, n: number): void {
+    if (this.length + n + 1 > this.bytes.length) this.bytes = grown(this.bytes, this.length + n + 1)
+    const bytes = this.bytes
+    let length = this.length
+    if (length > 0) bytes[length++] = SPACE
+    for (let i = 0; i < n; i++) bytes[length + i] = from[at + i] as number
+    this.length = length + n
+  }
+
+  /** Copies the stream into `out` at `pos`; returns its length. */
+  copyTo(out: Uint8Array, pos: number): number {
+    out.set(this.bytes.subarray(0, this.length), pos)
+    return this.length
   }
 }
 
