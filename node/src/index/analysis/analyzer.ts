@@ -5,9 +5,9 @@ import { stemGerman } from './stem.ts'
 import { isStopword } from './stopwords.ts'
 import { hashSpan, TermTable } from './term-table.ts'
 import { CachedTerms, DocumentStreams, type EncodedSpans, grown, type TokenTerms, writeUtf8 } from './token-terms.ts'
+import { CONNECTOR, forEachToken, forEachTokenSpan } from './tokenize.ts'
 
 export type { EncodedSpans, TokenTerms }
-import { CONNECTOR, forEachToken, forEachTokenSpan } from './tokenize.ts'
 
 /** Slots of the token cache (3/4 usable); it starts over when full, as vocabularies are Zipfian. */
 const TOKEN_CACHE_SLOTS = 1 << 19
@@ -131,8 +131,9 @@ export class GermanAnalyzer implements TextAnalyzer {
    * each stream joined by spaces and UTF-8 encoded, after `prefix` (see EncodedSpans). Spans must be ordered
    * by start (they may overlap, as a document's chunks do). The text is tokenised once and each span takes the
    * tokens inside it; a span whose edge cuts through a token is analysed on its own, so that the result is
-   * exactly that of analysing its text alone. Each token's terms are encoded once, when first seen: writing a
-   * span is a copy of bytes, and the index receives them without a string in between.
+   * exactly that of analysing its text alone. Each token's terms are encoded once, when first seen; the
+   * document's tokens are written once into three streams, and each span's fields are ranges of them (see
+   * DocumentStreams), which the index receives without a string in between.
    */
   encodeSpans(text: string, spans: readonly TextSpan[], prefix: string): EncodedSpans {
     const count = this.#tokenize(text)
