@@ -20,11 +20,21 @@ export class CommitBatch {
   #pending: Replacement[] = []
   #chars = 0
   #since = 0
+  /** writes the batch when its oldest document has waited MAX_BATCH_AGE_MS and no further one came */
+  #timer: NodeJS.Timeout | undefined
+  /** a write the timer made that failed: the next add() or flush() throws it to the ingest */
+  #failure: unknown
 
   constructor(private readonly writer: IndexWriter) {}
 
   add(replacement: Replacement): void {
-    if (this.#pending.length === 0) this.#since = Date.now()
+    this.#throwFailure()
+    if (this.#pending.length === 0) {
+      this.#since = Date.now()
+      // a slow source (OCR, a hanging share) must not keep a parsed document unsearchable until the next one
+      this.#timer = setTimeout(() => this.#flushOnTimer(), MAX_BATCH_AGE_MS)
+      this.#timer.unref()
+    }
     this.#pending.push(replacement)
     this.#chars += textLength(replacement.prepared)
     if (this.#pending.length >= MAX_BATCH_DOCUMENTS || this.#chars >= MAX_BATCH_CHARS || Date.now() - this.#since >= MAX_BATCH_AGE_MS) {
@@ -34,6 +44,8 @@ export class CommitBatch {
 
   /** Writes what is pending. If the batch fails as a whole, each document is tried alone, so one bad row costs one document. */
   flush(): void {
+    clearTimeout(this.#timer)
+    this.#throwFailure()
     const batch = this.#pending
     this.#pending = []
     this.#chars = 0
@@ -45,6 +57,21 @@ export class CommitBatch {
       log.warn(`batch of ${batch.length} documents failed; writing them one by one`, err as Error)
       for (const replacement of batch) this.writer.replaceMany([replacement])
     }
+  }
+
+  #flushOnTimer(): void {
+    try {
+      this.flush()
+    } catch (err) {
+      this.#failure = err
+    }
+  }
+
+  #throwFailure(): void {
+    if (this.#failure === undefined) return
+    const failure = this.#failure
+    this.#failure = undefined
+    throw failure
   }
 }
 

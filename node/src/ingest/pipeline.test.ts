@@ -243,4 +243,41 @@ test('documents are ingested while a slow scan is still listing the source', asy
   }
 })
 
+test('a parsed document becomes searchable within about a second while the next one is still being read', async () => {
+  const node = await openTestNode()
+  try {
+    const source = addSource(node.sources, { kind: 'folder', location: tempDir('unused'), name: 'Scanner' })
+    let foundWhileReading = false
+    const connector: Connector = {
+      async *scan() {
+        yield { path: 'bescheid.txt', fileName: 'bescheid.txt', size: 40, mtimeMs: 1, read: async () => new TextEncoder().encode('Der Bescheid über die Kanalgebühren.') }
+        // a slow second file (OCR, a hanging share): the first must not wait for it to become searchable
+        yield {
+          path: 'scan.txt',
+          fileName: 'scan.txt',
+          size: 40,
+          mtimeMs: 1,
+          read: async () => {
+            for (let waited = 0; waited < 5000 && !foundWhileReading; waited += 100) {
+              foundWhileReading = (await titles(node, 'Kanalgebühren')).includes('bescheid.txt')
+              if (!foundWhileReading) await new Promise((resolve) => setTimeout(resolve, 100))
+            }
+            return new TextEncoder().encode('Ein gescannter Brief zur Hundesteuer.')
+          },
+        }
+      },
+    }
+    const pipeline = new IngestPipeline({ documents: node.documents, accessSets: node.accessSets, writer: node.writer, connectorFor: () => connector, limits: DEFAULT_PARSE_LIMITS, ocr: false, concurrency: 0 })
+    try {
+      const result = await pipeline.ingestSource(source, { signal: new AbortController().signal })
+      assert.is(result.phase, 'done')
+    } finally {
+      await pipeline.close()
+    }
+    assert.ok(foundWhileReading, 'the first document was found while the second was still being read')
+  } finally {
+    await node.close()
+  }
+})
+
 test.run()
