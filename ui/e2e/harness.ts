@@ -20,7 +20,11 @@ export const CHROMIUM = '/usr/bin/chromium'
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
 const UI = join(REPO, 'ui')
 const DEMO = join(REPO, 'demo')
-export const SCREENSHOTS = join(REPO, 'docs/screenshots')
+/**
+ * Where the browser tests save their screenshots: docs/screenshots (the README shows them) only when asked
+ * (`npm run screenshots`), so that a test run leaves the checkout as it was; otherwise a temporary folder.
+ */
+export const SCREENSHOTS = process.env.WISSENSNETZ_SCREENSHOTS === '1' ? join(REPO, 'docs/screenshots') : join(tmpdir(), 'wissensnetz-screenshots')
 /** One size for every screenshot, so that the README shows them alike. */
 export const VIEWPORT = { width: 1280, height: 820 }
 /** Rules checked on every page: WCAG 2.1 A and AA (what BITV 2.0 requires) plus axe's best practices. */
@@ -200,7 +204,7 @@ const axeCounts = new Map<string, number>()
 
 /**
  * axe on the page as it is now; fails the test on any violation, naming rule and elements. `screenshotName`:
- * also saves docs/screenshots/<name>.png (the README shows them).
+ * also saves <name>.png in SCREENSHOTS.
  */
 export async function checkAccessibility(page: Page, label: string, screenshotName?: string, options: ScreenshotOptions = {}): Promise<void> {
   const violations = await axeViolations(page)
