@@ -27,8 +27,8 @@ const SPACE = 0x20
 const encoder = new TextEncoder()
 
 /**
- * Short strings appended to 64 KB byte segments: a token's encoded terms live here, so that writing a chunk's
- * fields is a copy of bytes, not a string join and a later UTF-16 to UTF-8 conversion. A full segment is
+ * Short strings appended to 64 KB byte segments: a token's encoded terms live here, so that writing a
+ * document's term streams is a copy of bytes, not a string join and a later UTF-16 to UTF-8 conversion. A full segment is
  * replaced by a new one; old segments go when no token refers to them any more.
  */
 export class Utf8Segments {
