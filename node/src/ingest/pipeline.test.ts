@@ -25,6 +25,25 @@ async function titles(node: WissensnetzNode, query: string, who = LOCAL_OPERATOR
   return result.hits.map((h) => h.path)
 }
 
+/** A source item with the given text, as a connector that is no plain folder would list it. */
+function textItem(name: string, text: string, read?: () => Promise<void>): SourceItem {
+  return {
+    path: name,
+    fileName: name,
+    size: text.length,
+    mtimeMs: 1,
+    read: async () => {
+      await read?.()
+      return new TextEncoder().encode(text)
+    },
+  }
+}
+
+/** A pipeline over the node's store that lists `connector` for every source. */
+function pipelineOver(node: WissensnetzNode, connector: Connector, concurrency: number): IngestPipeline {
+  return new IngestPipeline({ documents: node.documents, accessSets: node.accessSets, writer: node.writer, connectorFor: () => connector, limits: DEFAULT_PARSE_LIMITS, ocr: false, concurrency })
+}
+
 async function ingestAll(node: WissensnetzNode) {
   const results = []
   for (const source of node.sources.list()) {
@@ -206,26 +225,16 @@ test('documents are ingested while a slow scan is still listing the source', asy
     // for the whole list before reading anything would never finish
     let firstRead: () => void = () => {}
     const firstWasRead = new Promise<void>((resolve) => (firstRead = resolve))
-    const item = (name: string, text: string, onRead?: () => void): SourceItem => ({
-      path: name,
-      fileName: name,
-      size: text.length,
-      mtimeMs: 1,
-      read: async () => {
-        onRead?.()
-        return new TextEncoder().encode(text)
-      },
-    })
     const connector: Connector = {
       async *scan(signal) {
-        yield item('erste.txt', 'Die Friedhofssatzung regelt die Gebühren.', firstRead)
+        yield textItem('erste.txt', 'Die Friedhofssatzung regelt die Gebühren.', async () => firstRead())
         await Promise.race([firstWasRead, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))])
         if (signal.aborted) return
-        yield item('zweite.txt', 'Die Hundesteuer wird jährlich erhoben.')
+        yield textItem('zweite.txt', 'Die Hundesteuer wird jährlich erhoben.')
       },
     }
     for (const concurrency of [0, 2]) {
-      const pipeline = new IngestPipeline({ documents: node.documents, accessSets: node.accessSets, writer: node.writer, connectorFor: () => connector, limits: DEFAULT_PARSE_LIMITS, ocr: false, concurrency })
+      const pipeline = pipelineOver(node, connector, concurrency)
       const controller = new AbortController()
       const timer = setTimeout(() => controller.abort(), SLOW_SCAN_TIMEOUT_MS)
       try {
@@ -250,24 +259,17 @@ test('a parsed document becomes searchable within about a second while the next 
     let foundWhileReading = false
     const connector: Connector = {
       async *scan() {
-        yield { path: 'bescheid.txt', fileName: 'bescheid.txt', size: 40, mtimeMs: 1, read: async () => new TextEncoder().encode('Der Bescheid über die Kanalgebühren.') }
+        yield textItem('bescheid.txt', 'Der Bescheid über die Kanalgebühren.')
         // a slow second file (OCR, a hanging share): the first must not wait for it to become searchable
-        yield {
-          path: 'scan.txt',
-          fileName: 'scan.txt',
-          size: 40,
-          mtimeMs: 1,
-          read: async () => {
-            for (let waited = 0; waited < 5000 && !foundWhileReading; waited += 100) {
-              foundWhileReading = (await titles(node, 'Kanalgebühren')).includes('bescheid.txt')
-              if (!foundWhileReading) await new Promise((resolve) => setTimeout(resolve, 100))
-            }
-            return new TextEncoder().encode('Ein gescannter Brief zur Hundesteuer.')
-          },
-        }
+        yield textItem('scan.txt', 'Ein gescannter Brief zur Hundesteuer.', async () => {
+          for (let waited = 0; waited < 5000 && !foundWhileReading; waited += 100) {
+            foundWhileReading = (await titles(node, 'Kanalgebühren')).includes('bescheid.txt')
+            if (!foundWhileReading) await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+        })
       },
     }
-    const pipeline = new IngestPipeline({ documents: node.documents, accessSets: node.accessSets, writer: node.writer, connectorFor: () => connector, limits: DEFAULT_PARSE_LIMITS, ocr: false, concurrency: 0 })
+    const pipeline = pipelineOver(node, connector, 0)
     try {
       const result = await pipeline.ingestSource(source, { signal: new AbortController().signal })
       assert.is(result.phase, 'done')
